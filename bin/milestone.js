@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `milestone` command. TypeScript sources run through tsx, so the command works
+// right after `npm install`, with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+// `milestone … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

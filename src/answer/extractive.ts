@@ -1,0 +1,126 @@
+import type { Knowledge, Passage } from '../knowledge/types.js';
+import type { Analyzer } from '../retrieval/index.js';
+import { words } from '../retrieval/index.js';
+import { confidenceOf, MIN_CONFIDENCE } from './confidence.js';
+import type { Answer, AnswerRequest, Answerer, Citation } from './types.js';
+
+/** An answer fits a phone screen: a few sentences, at most this many characters. */
+const MAX_ANSWER_CHARS = 520;
+const MAX_SENTENCES = 3;
+/** Share of the best document's score that another document needs to be cited too. */
+const RELATED_SCORE = 0.6;
+
+/**
+ * The offline answerer: quotes the few sentences of the best document that answer the
+ * question, in the user's language where the knowledge base has it, else in English.
+ */
+export class ExtractiveAnswerer implements Answerer {
+  private readonly titles = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly knowledge: Knowledge,
+    private readonly analyzer: Analyzer,
+  ) {
+    for (const doc of knowledge.documents) {
+      const byLang = this.titles.get(doc.id) ?? new Map<string, string>();
+      byLang.set(doc.lang, doc.title);
+      this.titles.set(doc.id, byLang);
+    }
+  }
+
+  async answer(request: AnswerRequest): Promise<Answer> {
+    const { search } = request;
+    const best = search.hits[0];
+    const confidence = confidenceOf(best, search.queryConcepts);
+    if (!best || confidence < MIN_CONFIDENCE) {
+      return { found: false, sentences: [], passageLang: request.lang, citations: [], confidence };
+    }
+    const passageLang = this.pickLanguage(best.docId, request.lang, request.region.languages);
+    const sentences = this.selectSentences(request.question, request.lang, best.docId, passageLang);
+    // Further documents are cited only when they are nearly as relevant as the first.
+    const cited = search.hits
+      .slice(0, 3)
+      .filter((hit, index) => index === 0 || (hit.score >= best.score * RELATED_SCORE && confidenceOf(hit, search.queryConcepts) >= MIN_CONFIDENCE));
+    return {
+      found: true,
+      sentences,
+      passageLang,
+      citations: cited.map((hit) => this.citation(hit.docId, passageLang)),
+      confidence,
+    };
+  }
+
+  /** The user's language if the document exists in it, else English, else a local language. */
+  private pickLanguage(docId: string, lang: string, regionLanguages: string[]): string {
+    const available = this.titles.get(docId) ?? new Map<string, string>();
+    for (const candidate of [lang, 'en', ...regionLanguages]) if (available.has(candidate)) return candidate;
+    return [...available.keys()][0] ?? 'en';
+  }
+
+  private citation(docId: string, lang: string): Citation {
+    const doc =
+      this.knowledge.documents.find((d) => d.id === docId && d.lang === lang) ??
+      this.knowledge.documents.find((d) => d.id === docId && d.lang === 'en') ??
+      this.knowledge.documents.find((d) => d.id === docId)!;
+    return { title: doc.title, url: doc.sources[0]!, sources: doc.sources, docId, verified: doc.verified };
+  }
+
+  /**
+   * Scores every sentence of the document against the question (shared concepts, shared
+   * words, numbers when the question asks how much or when) and keeps the best few, in
+   * document order. The opening paragraph, written to answer the main question, gets a head start.
+   */
+  private selectSentences(question: string, questionLang: string, docId: string, lang: string): string[] {
+    const query = this.analyzer.analyze(question, questionLang);
+    const queryTerms = new Set(query.terms);
+    const queryWords = new Set(words(question));
+    const passages = this.knowledge.passages.filter((p) => p.docId === docId && p.lang === lang);
+    const candidates: { text: string; score: number; order: number }[] = [];
+    let order = 0;
+    for (const passage of passages) {
+      const sentences = splitSentences(passage.text);
+      sentences.forEach((text, index) => {
+        const analysis = this.analyzer.analyze(text, lang);
+        let score = 0;
+        for (const concept of analysis.concepts) if (query.concepts.has(concept)) score += 2;
+        for (const term of new Set(analysis.terms)) if (queryTerms.has(term)) score += 1;
+        for (const word of words(text)) if (/\d/.test(word) && queryWords.has(word)) score += 1.5;
+        if (passage.position === 0) score += index === 0 ? 2.5 : 1.5;
+        if (/\d/.test(text)) score += 0.5;
+        if (isWhatIsNotConfirmed(passage)) score -= 1.5;
+        candidates.push({ text, score: score / Math.sqrt(1 + text.length / 200), order: order++ });
+      });
+    }
+    candidates.sort((a, b) => b.score - a.score);
+    const chosen: typeof candidates = [];
+    let length = 0;
+    for (const candidate of candidates) {
+      if (chosen.length >= MAX_SENTENCES) break;
+      if (chosen.length > 0 && length + candidate.text.length > MAX_ANSWER_CHARS) continue;
+      chosen.push(candidate);
+      length += candidate.text.length;
+    }
+    return chosen.sort((a, b) => a.order - b.order).map((c) => c.text);
+  }
+}
+
+function isWhatIsNotConfirmed(passage: Passage): boolean {
+  return passage.position > 0 && /not confirmed|nicht bestätigt|no confirmat|non confermat|ei vahvistettu|inte bekräftat|niepotwierdzon|niet bevestigd|ni potrjen|δεν επιβεβαι/i.test(passage.heading);
+}
+
+/** Splits Markdown prose into sentences, dropping list markers and emphasis. */
+export function splitSentences(text: string): string[] {
+  const plain = text
+    .replace(/\*\*|__/g, '')
+    .replace(/^\s*[-*]\s+/gm, '')
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)');
+  const out: string[] = [];
+  for (const line of plain.split(/\n+/)) {
+    const trimmed = line.trim();
+    if (!trimmed) continue;
+    // A sentence ends at . ! ? or their Arabic/Ge'ez/CJK forms followed by a space and a capital or a non-Latin letter.
+    const parts = trimmed.split(/(?<=[.!?؟።。])\s+(?=[\p{Lu}\p{Lo}"„«(])/u);
+    for (const part of parts) if (part.trim().length > 1) out.push(part.trim());
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+export type { Answer, AnswerRequest, Answerer, Citation } from './types.js';
+export { ExtractiveAnswerer, splitSentences } from './extractive.js';
+export { confidenceOf, MIN_CONFIDENCE } from './confidence.js';

@@ -1,0 +1,44 @@
+import type { Embeddings } from '@langchain/core/embeddings';
+import { ExtractiveAnswerer } from './answer/index.js';
+import type { Config } from './config/index.js';
+import { Engine } from './engine/index.js';
+import { I18n, LanguageDetector } from './i18n/index.js';
+import { loadKnowledge, type Knowledge } from './knowledge/index.js';
+import { ApiEmbeddings, ConceptMatcher, LocalEmbeddings, Retriever } from './retrieval/index.js';
+
+/** The engine and what it is made of, assembled from the configuration. */
+export interface Assistant {
+  knowledge: Knowledge;
+  retriever: Retriever;
+  engine: Engine;
+  i18n: I18n;
+  /** Milliseconds spent building the index, when it was built rather than loaded. */
+  indexBuildMs?: number;
+}
+
+/** Loads knowledge/, opens (or builds) the retrieval index and assembles the engine. */
+export async function createAssistant(
+  config: Pick<Config, 'knowledgeDir' | 'dataDir' | 'openai'>,
+  options: { persistIndex?: boolean } = {},
+): Promise<Assistant> {
+  const knowledge = loadKnowledge(config.knowledgeDir);
+  const concepts = new ConceptMatcher(knowledge.concepts);
+  const embeddings: Embeddings & { id: string } =
+    config.openai?.embeddingModel
+      ? new ApiEmbeddings({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, model: config.openai.embeddingModel })
+      : new LocalEmbeddings(concepts);
+  let indexBuildMs: number | undefined;
+  const retriever = await Retriever.open(knowledge, embeddings, {
+    dataDir: options.persistIndex === false ? undefined : config.dataDir,
+    onBuild: (ms) => (indexBuildMs = ms),
+  });
+  const i18n = new I18n();
+  const engine = new Engine({
+    knowledge,
+    retriever,
+    answerer: new ExtractiveAnswerer(knowledge, retriever.analyzer),
+    i18n,
+    detector: new LanguageDetector(),
+  });
+  return { knowledge, retriever, engine, i18n, indexBuildMs };
+}

@@ -1,0 +1,228 @@
+import { createInterface } from 'node:readline/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAssistant } from '../app.js';
+import { loadConfig } from '../config/index.js';
+import { newConversationState } from '../engine/types.js';
+import { ConfigError, KnowledgeError } from '../errors.js';
+import { coverage, REQUIRED_TOPICS } from '../knowledge/index.js';
+import { askOnce, readEvalFile, scoreEval, type EvalDetail } from './eval.js';
+import { benchQuestions } from './bench.js';
+
+const HELP: Record<string, string> = {
+  main: `milestone – the MILEstone assistant
+
+Usage: milestone <command> [options]
+
+Commands:
+  serve                       run every configured channel (what \`npm start\` runs)
+  chat   [--region R] [--role migrant|employer] [--lang L]   chat with the engine in the terminal
+  ask    "text" --region R [--role migrant|employer] [--json]  one answer
+  index                       build the retrieval index from knowledge/ into DATA_DIR
+  eval   --file F [--json] [--details]                       run an eval file, print metrics
+  bench  [--json]             measure engine latency, index build, start time, memory
+
+Every command takes --help. Configuration comes from the environment (see README.md).`,
+  serve: 'milestone serve\n\nRuns the HTTP server (web chat on http://localhost:PORT/, /healthz) and every configured channel.',
+  chat: 'milestone chat [--region R] [--role migrant|employer] [--lang L]\n\nA terminal conversation with the engine. Without --region the onboarding asks.',
+  ask: 'milestone ask "text" --region R [--role migrant|employer] [--json]\n\nAnswers one question as a new conversation in region R (role defaults to migrant).',
+  index: 'milestone index\n\nBuilds the retrieval index from knowledge/ into DATA_DIR and reports, per region, documents, languages and passages.',
+  eval: 'milestone eval --file F [--json] [--details]\n\nRuns a JSON Lines eval file through the engine. --json prints the metrics as one JSON object on the last line; --details first prints one JSON line per item.',
+  bench: 'milestone bench [--json]\n\nMeasures engine latency per message (offline, all regions loaded, a mixed multilingual stream), index build time, start time, memory. --json prints them as the last line.',
+};
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      details: { type: 'boolean' },
+      region: { type: 'string' },
+      role: { type: 'string' },
+      lang: { type: 'string' },
+      file: { type: 'string' },
+      count: { type: 'string' },
+    },
+    strict: false,
+  });
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP.main);
+    return 0;
+  }
+  if (!HELP[command]) {
+    console.error(`milestone: unknown command "${command}". Run milestone --help.`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP[command]);
+    return 0;
+  }
+  try {
+    const config = loadConfig();
+    const role = values.role === 'employer' ? 'employer' : 'migrant';
+    if (values.role !== undefined && values.role !== 'migrant' && values.role !== 'employer') {
+      console.error('milestone: --role must be migrant or employer');
+      return 2;
+    }
+    switch (command) {
+      case 'serve': {
+        const { startServer } = await import('../server/index.js');
+        await startServer(config);
+        return await new Promise<number>(() => undefined);
+      }
+      case 'index': {
+        const started = performance.now();
+        const assistant = await createAssistant(config);
+        const { knowledge } = assistant;
+        console.log(
+          `index: ${knowledge.documents.length} documents, ${knowledge.passages.length} passages, ${assistant.retriever.unitCount} search units; ` +
+            (assistant.indexBuildMs === undefined ? 'unchanged, loaded' : `built in ${Math.round(assistant.indexBuildMs)} ms`) +
+            ` (${Math.round(performance.now() - started)} ms in all), in ${path.join(config.dataDir, 'index')}`,
+        );
+        for (const region of knowledge.regions.values()) {
+          const scopes = new Set([region.id, region.country, 'eu']);
+          const docs = knowledge.documents.filter((d) => scopes.has(d.scope));
+          const passages = knowledge.passages.filter((p) => scopes.has(p.scope)).length;
+          const langs = [...new Set(docs.map((d) => d.lang))].sort();
+          const covered = coverage(knowledge, region.id);
+          const missing = REQUIRED_TOPICS.flatMap((topic) =>
+            ['en', region.languages[0]!].filter((lang) => !covered.get(topic)?.has(lang)).map((lang) => `${topic}:${lang}`),
+          );
+          console.log(
+            `  ${region.id.padEnd(20)} ${String(new Set(docs.map((d) => d.id)).size).padStart(3)} documents  ${String(passages).padStart(4)} passages  languages ${langs.join(' ')}` +
+              (missing.length ? `  MISSING ${missing.join(' ')}` : ''),
+          );
+        }
+        return 0;
+      }
+      case 'ask': {
+        const question = positionals.join(' ').trim();
+        const regionId = typeof values.region === 'string' ? values.region : '';
+        if (!question || !regionId) {
+          console.error('milestone ask: give the question and --region. ' + HELP.ask);
+          return 2;
+        }
+        const assistant = await createAssistant(config);
+        if (!assistant.knowledge.regions.has(regionId)) {
+          console.error(`milestone ask: unknown region "${regionId}"; one of ${[...assistant.knowledge.regions.keys()].join(', ')}`);
+          return 2;
+        }
+        const result = await askOnce(assistant.engine, question, regionId, role, typeof values.lang === 'string' ? values.lang : undefined);
+        if (values.json) {
+          const { confidence } = result;
+          console.log(
+            JSON.stringify({
+              answer: result.text,
+              lang: result.lang,
+              found: result.found,
+              citations: result.citations,
+              escalate: result.escalate,
+              reason: result.reason,
+              confidence,
+            }),
+          );
+        } else {
+          console.log(result.text);
+        }
+        return 0;
+      }
+      case 'chat':
+        return await chat(config, values.region as string | undefined, values.role as string | undefined, values.lang as string | undefined);
+      case 'eval': {
+        if (typeof values.file !== 'string') {
+          console.error('milestone eval: --file is required. ' + HELP.eval);
+          return 2;
+        }
+        const items = readEvalFile(values.file);
+        const assistant = await createAssistant(config);
+        const details: EvalDetail[] = [];
+        for (const item of items) {
+          const outcome = await askOnce(assistant.engine, item.question, item.region, item.role);
+          const { text: _text, confidence: _confidence, ...rest } = outcome;
+          const detail: EvalDetail = { ...rest, id: item.id };
+          details.push(detail);
+          if (values.details) console.log(JSON.stringify(detail));
+        }
+        const metrics = scoreEval(items, details);
+        if (values.json) {
+          console.log(JSON.stringify(metrics));
+        } else {
+          const { by_lang, ...overall } = metrics;
+          for (const [key, value] of Object.entries(overall)) console.log(`${key.padEnd(22)} ${value}`);
+          console.log('by language:');
+          for (const [lang, m] of Object.entries(by_lang)) {
+            console.log(`  ${lang.padEnd(3)} n=${m.n} hit@3=${m.source_hit_at_3} mention=${m.must_mention_rate} reply_lang=${m.reply_lang_rate} esc_recall=${m.escalation_recall}`);
+          }
+        }
+        return 0;
+      }
+      case 'bench':
+        return await bench(config, Boolean(values.json), Number(values.count ?? 600));
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof KnowledgeError) {
+      console.error(`milestone: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function chat(config: ReturnType<typeof loadConfig>, region?: string, role?: string, lang?: string): Promise<number> {
+  const assistant = await createAssistant(config);
+  let state = newConversationState();
+  if (region && assistant.knowledge.regions.has(region)) state.regionId = region;
+  if (role === 'migrant' || role === 'employer') state.role = role;
+  if (lang && assistant.i18n.has(lang)) Object.assign(state, { lang, langChosen: true });
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  console.log('Type a message (Ctrl-D to quit).');
+  for await (const line of rl) {
+    const result = await assistant.engine.handle({ channel: 'cli', userId: 'terminal', kind: 'text', text: line }, state);
+    state = result.state;
+    for (const reply of result.replies) {
+      console.log(`\n${reply.text}`);
+      if (reply.choices?.length) console.log(reply.choices.map((c, i) => `  [${i + 1}] ${c.label}`).join('\n'));
+    }
+    if (result.escalation) console.log(`\n(escalated: ${result.escalation.reason})`);
+    console.log('');
+  }
+  return 0;
+}
+
+async function bench(config: ReturnType<typeof loadConfig>, json: boolean, count: number): Promise<number> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'milestone-bench-'));
+  try {
+    const built = await createAssistant({ ...config, dataDir: scratch });
+    const started = performance.now();
+    const assistant = await createAssistant({ ...config, dataDir: scratch });
+    const startMs = performance.now() - started;
+    const stream = benchQuestions(assistant.knowledge, count);
+    for (const item of stream.slice(0, 20)) await askOnce(assistant.engine, item.text, item.regionId, item.role);
+    const times: number[] = [];
+    for (const item of stream) times.push((await askOnce(assistant.engine, item.text, item.regionId, item.role)).ms);
+    times.sort((a, b) => a - b);
+    const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]! * 100) / 100;
+    const result = {
+      messages: times.length,
+      p50_ms: at(50),
+      p95_ms: at(95),
+      p99_ms: at(99),
+      index_build_ms: Math.round(built.indexBuildMs ?? 0),
+      start_ms: Math.round(startMs),
+      rss_mb: Math.round(process.memoryUsage().rss / 1048576),
+      passages: assistant.knowledge.passages.length,
+    };
+    if (!json) for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(16)} ${value}`);
+    console.log(JSON.stringify(result));
+    return 0;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

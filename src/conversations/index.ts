@@ -1,0 +1,1 @@
+export { ConversationService, type Delivery } from './service.js';

@@ -1,0 +1,260 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Document } from '@langchain/core/documents';
+import type { Embeddings } from '@langchain/core/embeddings';
+import { SynchronousInMemoryDocstore } from '@langchain/community/stores/doc/in_memory';
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import hnswlib from 'hnswlib-node';
+import MiniSearch from 'minisearch';
+import type { Audience, Knowledge, Passage, Role } from '../knowledge/types.js';
+import { Analyzer } from './analyze.js';
+import { ConceptMatcher } from './concepts.js';
+
+/** A searchable unit: a passage, or one of the ways people ask a document's question. */
+interface Unit {
+  docId: string;
+  scope: string;
+  audience: Audience;
+  lang: string;
+  kind: 'passage' | 'question';
+  text: string;
+  passageId?: string;
+}
+
+interface UnitMeta {
+  unit: number;
+  docId: string;
+  scope: string;
+  audience: Audience;
+}
+
+/** What a search is limited to: the user's region, its country and eu; the user's role. */
+export interface SearchFilter {
+  scopes: string[];
+  role?: Role;
+}
+
+/** One document found for a query, with the signals the answerer uses to judge confidence. */
+export interface DocumentHit {
+  docId: string;
+  score: number;
+  /** Cosine similarity of the document's closest unit to the query. */
+  similarity: number;
+  /** BM25 score of the document's best unit, divided by the number of query terms. */
+  lexical: number;
+  /** The query's concepts that the document also names. */
+  sharedConcepts: string[];
+  /** The query's concepts that the document does not name. */
+  missingConcepts: string[];
+  roleMatches: boolean;
+}
+
+export interface SearchResult {
+  hits: DocumentHit[];
+  queryConcepts: string[];
+}
+
+/** How far down each ranking a search looks before fusing them. */
+const CANDIDATES = 60;
+/** Reciprocal-rank-fusion constant: small, so that a first place counts clearly more. */
+const RRF_K = 20;
+/** A document written for the other role still counts, but weighs less. */
+const ROLE_MISMATCH_FACTOR = 0.55;
+
+const { HierarchicalNSW } = hnswlib;
+
+const miniSearchOptions = {
+  fields: ['terms'],
+  tokenize: (text: string) => text.split(' '),
+  processTerm: (term: string) => term,
+};
+
+/**
+ * Hybrid retrieval over the knowledge base: BM25 (MiniSearch) over stemmed words and
+ * concepts, fused with a vector search (LangChain's HNSWLib store) by reciprocal rank.
+ * Built once from knowledge/ and kept in DATA_DIR; loaded as is while knowledge/ is unchanged.
+ */
+export class Retriever {
+  private readonly docConcepts = new Map<string, Set<string>>();
+  private readonly audiences = new Map<string, Audience>();
+
+  private constructor(
+    readonly knowledge: Knowledge,
+    readonly analyzer: Analyzer,
+    private readonly embeddings: Embeddings,
+    private readonly units: Unit[],
+    private readonly lexical: MiniSearch,
+    private readonly vectors: HNSWLib,
+  ) {
+    for (const unit of units) {
+      const concepts = this.docConcepts.get(unit.docId) ?? new Set<string>();
+      for (const concept of analyzer.concepts.match(unit.text)) concepts.add(concept);
+      this.docConcepts.set(unit.docId, concepts);
+    }
+    for (const doc of knowledge.documents) this.audiences.set(doc.id, doc.audience);
+  }
+
+  /**
+   * Opens the index for this knowledge base and embedder from `dataDir`, building and saving
+   * it first when it is missing or was built from other knowledge.
+   */
+  static async open(
+    knowledge: Knowledge,
+    embeddings: Embeddings & { id: string },
+    options: { dataDir?: string; onBuild?: (ms: number) => void } = {},
+  ): Promise<Retriever> {
+    const analyzer = new Analyzer(new ConceptMatcher(knowledge.concepts));
+    const units = collectUnits(knowledge);
+    const dir = options.dataDir
+      ? path.join(options.dataDir, 'index', `${knowledge.fingerprint}-${embeddings.id.replace(/[^a-zA-Z0-9.-]/g, '_')}`)
+      : undefined;
+    if (dir && existsSync(path.join(dir, 'lexical.json'))) {
+      const lexical = MiniSearch.loadJSON(readFileSync(path.join(dir, 'lexical.json'), 'utf8'), miniSearchOptions);
+      const vectors = await HNSWLib.load(dir, embeddings);
+      return new Retriever(knowledge, analyzer, embeddings, units, lexical, vectors);
+    }
+    const started = performance.now();
+    const lexical = new MiniSearch(miniSearchOptions);
+    lexical.addAll(units.map((unit, id) => ({ id, terms: analyzer.analyze(unit.text, unit.lang).terms.join(' ') })));
+    const documents = units.map(
+      (unit, id) =>
+        new Document<UnitMeta>({ pageContent: unit.text, metadata: { unit: id, docId: unit.docId, scope: unit.scope, audience: unit.audience } }),
+    );
+    const vectors = await buildVectorStore(documents, embeddings);
+    options.onBuild?.(performance.now() - started);
+    if (dir) {
+      // Written to a temporary folder first, so that a replica never loads half an index.
+      const temp = `${dir}.tmp-${process.pid}`;
+      mkdirSync(temp, { recursive: true });
+      await vectors.save(temp);
+      writeFileSync(path.join(temp, 'lexical.json'), JSON.stringify(lexical));
+      try {
+        renameSync(temp, dir);
+      } catch {
+        rmSync(temp, { recursive: true, force: true });
+      }
+    }
+    return new Retriever(knowledge, analyzer, embeddings, units, lexical, vectors);
+  }
+
+  get unitCount(): number {
+    return this.units.length;
+  }
+
+  /** Documents for a query, best first, limited to the filter's scopes. */
+  async search(query: string, lang: string, filter: SearchFilter, limit = 5): Promise<SearchResult> {
+    const scopes = new Set(filter.scopes);
+    const analysis = this.analyzer.analyze(query, lang);
+    const queryConcepts = [...analysis.concepts];
+    if (analysis.terms.length === 0) return { hits: [], queryConcepts };
+
+    const lexicalRanks = new Map<string, { rank: number; score: number }>();
+    const lexicalResults = this.lexical.search(analysis.terms.join(' '), {
+      combineWith: 'OR',
+      filter: (result) => scopes.has(this.units[Number(result.id)]!.scope),
+    });
+    for (const result of lexicalResults.slice(0, CANDIDATES)) {
+      const docId = this.units[Number(result.id)]!.docId;
+      if (!lexicalRanks.has(docId)) lexicalRanks.set(docId, { rank: lexicalRanks.size, score: result.score });
+    }
+
+    const vectorResults = await this.vectorSearch(query, scopes);
+    const vectorRanks = new Map<string, { rank: number; similarity: number }>();
+    for (const [doc, distance] of vectorResults) {
+      const docId = (doc.metadata as UnitMeta).docId;
+      if (!vectorRanks.has(docId)) vectorRanks.set(docId, { rank: vectorRanks.size, similarity: 1 - distance });
+    }
+
+    const hits: DocumentHit[] = [];
+    for (const docId of new Set([...lexicalRanks.keys(), ...vectorRanks.keys()])) {
+      const lexicalHit = lexicalRanks.get(docId);
+      const vectorHit = vectorRanks.get(docId);
+      const audience = this.audienceOf(docId);
+      const roleMatches = !filter.role || audience === 'both' || audience === filter.role;
+      let score = (lexicalHit ? 1 / (RRF_K + lexicalHit.rank) : 0) + (vectorHit ? 1 / (RRF_K + vectorHit.rank) : 0);
+      if (!roleMatches) score *= ROLE_MISMATCH_FACTOR;
+      const concepts = this.docConcepts.get(docId) ?? new Set<string>();
+      hits.push({
+        docId,
+        score,
+        similarity: vectorHit?.similarity ?? 0,
+        lexical: lexicalHit ? lexicalHit.score / analysis.terms.length : 0,
+        sharedConcepts: queryConcepts.filter((c) => concepts.has(c)),
+        missingConcepts: queryConcepts.filter((c) => !concepts.has(c)),
+        roleMatches,
+      });
+    }
+    hits.sort((a, b) => b.score - a.score);
+    return { hits: hits.slice(0, limit), queryConcepts };
+  }
+
+  /**
+   * Vector neighbours within the scopes. An embedding API that fails leaves the lexical
+   * ranking alone in charge, rather than failing the answer.
+   */
+  private async vectorSearch(query: string, scopes: Set<string>): Promise<[Document, number][]> {
+    try {
+      const vector = await this.embeddings.embedQuery(query);
+      return await this.vectors.similaritySearchVectorWithScore(vector, CANDIDATES, (doc: Document) => scopes.has((doc.metadata as UnitMeta).scope));
+    } catch (error) {
+      this.onVectorError?.(error as Error);
+      return [];
+    }
+  }
+
+  /** Called when the vector side fails and the search goes on without it. */
+  onVectorError?: (error: Error) => void;
+
+  /** The passages of a document in one language, in document order. */
+  passagesOf(docId: string, lang: string): Passage[] {
+    return this.knowledge.passages.filter((p) => p.docId === docId && p.lang === lang);
+  }
+
+  private audienceOf(docId: string): Audience {
+    return this.audiences.get(docId) ?? 'both';
+  }
+}
+
+/** HNSW graph parameters: smaller than hnswlib's defaults (16, 200), for a build within seconds. */
+const HNSW_M = 16;
+const HNSW_EF_CONSTRUCTION = 64;
+const HNSW_EF_SEARCH = 64;
+
+/**
+ * LangChain's HNSWLib store over a graph built with our own parameters (its `fromDocuments`
+ * always uses hnswlib's slower defaults); saved and loaded by LangChain as usual.
+ */
+async function buildVectorStore(documents: Document[], embeddings: Embeddings): Promise<HNSWLib> {
+  const vectors = await embeddings.embedDocuments(documents.map((d) => d.pageContent));
+  const dimensions = vectors[0]?.length ?? 1;
+  const index = new HierarchicalNSW('cosine', dimensions);
+  index.initIndex(Math.max(1, vectors.length), HNSW_M, HNSW_EF_CONSTRUCTION);
+  index.setEf(HNSW_EF_SEARCH);
+  vectors.forEach((vector, label) => index.addPoint(vector, label));
+  const docstore = new SynchronousInMemoryDocstore(new Map(documents.map((doc, label) => [String(label), doc])));
+  return new HNSWLib(embeddings, { space: 'cosine', numDimensions: dimensions, index, docstore });
+}
+
+function collectUnits(knowledge: Knowledge): Unit[] {
+  const units: Unit[] = knowledge.passages.map((passage) => ({
+    docId: passage.docId,
+    scope: passage.scope,
+    audience: passage.audience,
+    lang: passage.lang,
+    kind: 'passage',
+    text: `${passage.title}. ${passage.heading === passage.title ? '' : `${passage.heading}. `}${passage.text}`,
+    passageId: passage.id,
+  }));
+  const seen = new Set<string>();
+  for (const doc of knowledge.documents) {
+    for (const [lang, questions] of Object.entries(doc.questions)) {
+      for (const question of questions) {
+        const key = `${doc.id}\0${question}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        units.push({ docId: doc.id, scope: doc.scope, audience: doc.audience, lang, kind: 'question', text: question });
+      }
+    }
+  }
+  return units;
+}

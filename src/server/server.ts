@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { z } from 'zod';
+import { createAssistant, type Assistant } from '../app.js';
+import type { Config } from '../config/index.js';
+import { ConversationService } from '../conversations/index.js';
+import { MAX_MESSAGE_CHARS } from '../engine/index.js';
+import { SUPPORTED_LANGUAGES } from '../i18n/index.js';
+import { Store } from '../store/index.js';
+import { HttpError, readJson, sendJson } from './http.js';
+
+const WEB_CHAT = path.join(import.meta.dirname, 'web', 'chat.html');
+
+const chatRequest = z.object({
+  userId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  text: z.string().max(MAX_MESSAGE_CHARS * 2).optional(),
+  choice: z.string().max(100).optional(),
+  lang: z.string().max(10).optional(),
+});
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  assistant: Assistant;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * The one HTTP server: the web chat (GET /, POST /api/chat), GET /healthz, and the
+ * channels' webhooks as they are added.
+ */
+export async function startServer(config: Config, options: { log?: (line: string) => void } = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const assistant = await createAssistant(config);
+  const store = await Store.openSqlite(config.dataDir);
+  const conversations = new ConversationService(assistant.engine, store);
+  const page = readFileSync(WEB_CHAT, 'utf8');
+  const regions = [...assistant.knowledge.regions.values()].map((r) => ({ id: r.id, name: r.localName }));
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      try {
+        if (req.method === 'GET' && url.pathname === '/healthz') {
+          return sendJson(res, 200, { ok: true, documents: assistant.knowledge.documents.length });
+        }
+        if (req.method === 'GET' && url.pathname === '/') {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });
+          return res.end(page);
+        }
+        if (req.method === 'GET' && url.pathname === '/api/regions') {
+          return sendJson(res, 200, { regions, languages: SUPPORTED_LANGUAGES.filter((l) => assistant.i18n.has(l)) });
+        }
+        if (req.method === 'POST' && url.pathname === '/api/chat') {
+          const parsed = chatRequest.safeParse(await readJson(req));
+          if (!parsed.success) throw new HttpError(400, `invalid request: ${parsed.error.issues[0]!.path.join('.')}`);
+          const { userId, text, choice, lang } = parsed.data;
+          const delivery = await conversations.receive({ channel: 'web', userId, kind: 'text', text, choice, languageHint: lang });
+          return sendJson(res, 200, {
+            replies: delivery.replies.map((r) => ({ kind: r.kind, lang: r.lang, dir: r.dir, parts: r.parts, text: r.text, choices: r.choices ?? [] })),
+            escalated: Boolean(delivery.escalation),
+          });
+        }
+        throw new HttpError(404, 'not found');
+      } catch (error) {
+        if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
+        log(`http: ${req.method} ${url.pathname} failed: ${(error as Error).message}`);
+        return sendJson(res, 500, { error: 'internal error' });
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  log(`milestone: web chat on ${url}/ (${assistant.knowledge.documents.length} documents, ${assistant.knowledge.regions.size} regions)`);
+  return {
+    server,
+    url,
+    assistant,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { newConversationState, type ConversationState, type HandoffState } from '../engine/types.js';
+import { migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+export interface StoredMessage {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out' | 'staff';
+  author: string | null;
+  text: string;
+  lang: string | null;
+  createdAt: number;
+}
+
+export interface HandoffEvent {
+  conversationId: string;
+  from: HandoffState;
+  to: HandoffState;
+  actor: string;
+  reason: string | null;
+  createdAt: number;
+}
+
+export interface Conversation {
+  id: string;
+  userId: string;
+  state: ConversationState;
+}
+
+/** Everything stored about one user, for the right of access. */
+export interface UserExport {
+  user: { id: string; channel: string; createdAt: number };
+  conversations: { id: string; regionId: string | null; state: ConversationState; createdAt: number; closedAt: number | null }[];
+  messages: StoredMessage[];
+  handoffEvents: HandoffEvent[];
+}
+
+/**
+ * Users, conversations, messages, handoff events and processed update ids, on Kysely.
+ * SQLite (better-sqlite3) now; the same queries and migrations are written to run on
+ * PostgreSQL too.
+ */
+export class Store {
+  private seq = 0;
+
+  private constructor(readonly db: Kysely<Database>) {}
+
+  /** Opens (and migrates) the SQLite database `milestone.sqlite` in `dataDir`, or in memory. */
+  static async openSqlite(dataDir: string | ':memory:'): Promise<Store> {
+    let file = ':memory:';
+    if (dataDir !== ':memory:') {
+      mkdirSync(dataDir, { recursive: true });
+      file = path.join(dataDir, 'milestone.sqlite');
+    }
+    const database = new SqliteDatabase(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));
+    await store.migrate();
+    return store;
+  }
+
+  async migrate(): Promise<void> {
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** The user's id; the user is created on first contact. */
+  async ensureUser(channel: string, channelUserId: string): Promise<string> {
+    const id = `${channel}:${channelUserId}`;
+    await this.db
+      .insertInto('users')
+      .values({ id, channel, channel_user_id: channelUserId, created_at: Date.now() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    return id;
+  }
+
+  /** The user's open conversation, or a new one. */
+  async openConversation(userId: string): Promise<Conversation> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select(['id', 'state'])
+      .where('user_id', '=', userId)
+      .where('closed_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (row) return { id: row.id, userId, state: JSON.parse(row.state) as ConversationState };
+    const state = newConversationState();
+    const id = randomUUID();
+    const now = Date.now();
+    await this.db
+      .insertInto('conversations')
+      .values({ id, user_id: userId, region_id: null, handoff_state: 'bot', state: JSON.stringify(state), created_at: now, updated_at: now, closed_at: null })
+      .execute();
+    return { id, userId, state };
+  }
+
+  async getConversation(id: string): Promise<Conversation | undefined> {
+    const row = await this.db.selectFrom('conversations').select(['id', 'user_id', 'state']).where('id', '=', id).executeTakeFirst();
+    return row ? { id: row.id, userId: row.user_id, state: JSON.parse(row.state) as ConversationState } : undefined;
+  }
+
+  async saveState(conversationId: string, state: ConversationState): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      .set({ state: JSON.stringify(state), region_id: state.regionId ?? null, handoff_state: state.handoff, updated_at: Date.now() })
+      .where('id', '=', conversationId)
+      .execute();
+  }
+
+  async closeConversation(conversationId: string): Promise<void> {
+    await this.db.updateTable('conversations').set({ closed_at: Date.now() }).where('id', '=', conversationId).execute();
+  }
+
+  async addMessage(message: Omit<StoredMessage, 'id' | 'createdAt'> & { meta?: unknown }): Promise<string> {
+    const id = randomUUID();
+    const now = Date.now();
+    this.seq = (this.seq + 1) % 1000;
+    await this.db
+      .insertInto('messages')
+      .values({
+        id,
+        conversation_id: message.conversationId,
+        seq: now * 1000 + this.seq,
+        direction: message.direction,
+        author: message.author,
+        text: message.text,
+        lang: message.lang,
+        meta: message.meta === undefined ? null : JSON.stringify(message.meta),
+        created_at: now,
+      })
+      .execute();
+    return id;
+  }
+
+  async listMessages(conversationId: string): Promise<StoredMessage[]> {
+    const rows = await this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('seq').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      direction: r.direction as StoredMessage['direction'],
+      author: r.author,
+      text: r.text,
+      lang: r.lang,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  async addHandoffEvent(event: Omit<HandoffEvent, 'createdAt'>): Promise<void> {
+    await this.db
+      .insertInto('handoff_events')
+      .values({
+        id: randomUUID(),
+        conversation_id: event.conversationId,
+        from_state: event.from,
+        to_state: event.to,
+        actor: event.actor,
+        reason: event.reason,
+        created_at: Date.now(),
+      })
+      .execute();
+  }
+
+  async listHandoffEvents(conversationId: string): Promise<HandoffEvent[]> {
+    const rows = await this.db
+      .selectFrom('handoff_events')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({
+      conversationId: r.conversation_id,
+      from: r.from_state as HandoffState,
+      to: r.to_state as HandoffState,
+      actor: r.actor,
+      reason: r.reason,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  /**
+   * Records an update id as processed. Returns false when it was processed before: the
+   * caller then does nothing (Telegram retries an update until it gets a 2xx).
+   */
+  async markProcessed(channel: string, updateId: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('processed_updates')
+      .values({ channel, update_id: updateId, processed_at: Date.now() })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  async exportUser(userId: string): Promise<UserExport | undefined> {
+    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    if (!user) return undefined;
+    const conversations = await this.db.selectFrom('conversations').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+    const messages: StoredMessage[] = [];
+    const handoffEvents: HandoffEvent[] = [];
+    for (const c of conversations) {
+      messages.push(...(await this.listMessages(c.id)));
+      handoffEvents.push(...(await this.listHandoffEvents(c.id)));
+    }
+    return {
+      user: { id: user.id, channel: user.channel, createdAt: Number(user.created_at) },
+      conversations: conversations.map((c) => ({
+        id: c.id,
+        regionId: c.region_id,
+        state: JSON.parse(c.state) as ConversationState,
+        createdAt: Number(c.created_at),
+        closedAt: c.closed_at === null ? null : Number(c.closed_at),
+      })),
+      messages,
+      handoffEvents,
+    };
+  }
+
+  /** Erases a user and everything linked to them, leaving one anonymous audit line. */
+  async deleteUser(userId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const ids = (await trx.selectFrom('conversations').select('id').where('user_id', '=', userId).execute()).map((r) => r.id);
+      if (ids.length) {
+        await trx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
+        await trx.deleteFrom('handoff_events').where('conversation_id', 'in', ids).execute();
+        await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
+      }
+      await trx.deleteFrom('users').where('id', '=', userId).execute();
+      await trx
+        .insertInto('audit_log')
+        .values({ id: randomUUID(), action: 'user-deleted', detail: null, created_at: Date.now() })
+        .execute();
+    });
+  }
+}

@@ -10,4 +10,7 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// The composition root: channel adapters are plugged in here, so src/ never imports a chat SDK.
+// Each is loaded only when `serve` starts it.
+const telegramChannel = async (context) => (await import('../adapters/telegram/index.ts')).telegramChannel(context);
+process.exitCode = await main(process.argv.slice(2), { channels: [telegramChannel] });

@@ -9,6 +9,7 @@ import { newConversationState } from '../engine/types.js';
 import { ConfigError, KnowledgeError } from '../errors.js';
 import { coverage, REQUIRED_TOPICS } from '../knowledge/index.js';
 import { askOnce, readEvalFile, scoreEval, type EvalDetail } from './eval.js';
+import type { ChannelFactory } from '../server/index.js';
 import { benchQuestions } from './bench.js';
 
 const HELP: Record<string, string> = {
@@ -33,8 +34,8 @@ Every command takes --help. Configuration comes from the environment (see README
   bench: 'milestone bench [--json]\n\nMeasures engine latency per message (offline, all regions loaded, a mixed multilingual stream), index build time, start time, memory. --json prints them as the last line.',
 };
 
-/** Runs the command line; returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/** Runs the command line; returns the exit code. `channels` are the chat channels `serve` may start. */
+export async function main(argv: string[], options: { channels?: ChannelFactory[] } = {}): Promise<number> {
   const [command = 'help', ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -73,8 +74,12 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve': {
         const { startServer } = await import('../server/index.js');
-        await startServer(config);
-        return await new Promise<number>(() => undefined);
+        const running = await startServer(config, { channels: options.channels });
+        return await new Promise<number>((resolve) => {
+          const stop = () => void running.close().then(() => resolve(0));
+          process.once('SIGTERM', stop);
+          process.once('SIGINT', stop);
+        });
       }
       case 'index': {
         const started = performance.now();

@@ -7,33 +7,70 @@ export interface Delivery extends EngineResult {
   userId: string;
   /** Filled when the user asked for a copy of their data. */
   export?: UserExport;
+  /**
+   * True for a message that was answered together with later ones of the same burst:
+   * its replies are in the delivery of the burst's last message, and it has none itself.
+   */
+  merged?: boolean;
+}
+
+interface Pending {
+  message: IncomingMessage;
+  resolve: (delivery: Delivery) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
  * Runs the engine for one user's messages, in order, and keeps the store up to date: the
  * conversation state, the messages (only once the privacy notice was shown), handoff
- * events, and the user's data rights.
+ * events, and the user's data rights. Messages that arrive while the user's previous one is
+ * being answered are answered together, once: a burst of short messages gets one answer.
  */
 export class ConversationService {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly busy = new Set<string>();
+  private readonly waiting = new Map<string, Pending[]>();
 
   constructor(
     readonly engine: Engine,
     readonly store: Store,
   ) {}
 
-  /** Handles a message, or a burst of messages, after any earlier message of the same user. */
-  receive(messages: IncomingMessage | IncomingMessage[]): Promise<Delivery> {
-    const list = Array.isArray(messages) ? messages : [messages];
-    const first = list[0]!;
-    const key = `${first.channel}:${first.userId}`;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.process(list));
-    this.queues.set(key, next);
-    void next.finally(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key);
+  receive(message: IncomingMessage): Promise<Delivery> {
+    const key = `${message.channel}:${message.userId}`;
+    return new Promise<Delivery>((resolve, reject) => {
+      const queue = this.waiting.get(key) ?? [];
+      queue.push({ message, resolve, reject });
+      this.waiting.set(key, queue);
+      if (!this.busy.has(key)) void this.drain(key);
     });
-    return next;
+  }
+
+  private async drain(key: string): Promise<void> {
+    this.busy.add(key);
+    try {
+      for (let batch = this.take(key); batch.length; batch = this.take(key)) {
+        // Commands and button presses are answered one by one; plain text is merged.
+        const cut = batch.findIndex((p) => p.message.choice || p.message.text?.trim().startsWith('/'));
+        const group = cut > 0 ? batch.slice(0, cut) : cut === 0 ? batch.slice(0, 1) : batch;
+        const rest = batch.slice(group.length);
+        if (rest.length) this.waiting.set(key, [...rest, ...(this.waiting.get(key) ?? [])]);
+        try {
+          const delivery = await this.process(group.map((p) => p.message));
+          group.slice(0, -1).forEach((p) => p.resolve({ ...delivery, replies: [], events: [], merged: true }));
+          group[group.length - 1]!.resolve(delivery);
+        } catch (error) {
+          group.forEach((p) => p.reject(error));
+        }
+      }
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+
+  private take(key: string): Pending[] {
+    const batch = this.waiting.get(key) ?? [];
+    this.waiting.delete(key);
+    return batch;
   }
 
   private async process(messages: IncomingMessage[]): Promise<Delivery> {

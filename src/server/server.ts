@@ -8,6 +8,7 @@ import { ConversationService } from '../conversations/index.js';
 import { MAX_MESSAGE_CHARS } from '../engine/index.js';
 import { SUPPORTED_LANGUAGES } from '../i18n/index.js';
 import { Store } from '../store/index.js';
+import type { Channel, ChannelFactory } from './channel.js';
 import { HttpError, readJson, sendJson } from './http.js';
 
 const WEB_CHAT = path.join(import.meta.dirname, 'web', 'chat.html');
@@ -24,6 +25,7 @@ export interface RunningServer {
   url: string;
   assistant: Assistant;
   store: Store;
+  conversations: ConversationService;
   close(): Promise<void>;
 }
 
@@ -31,11 +33,20 @@ export interface RunningServer {
  * The one HTTP server: the web chat (GET /, POST /api/chat), GET /healthz, and the
  * channels' webhooks as they are added.
  */
-export async function startServer(config: Config, options: { log?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { log?: (line: string) => void; channels?: ChannelFactory[] } = {},
+): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const assistant = await createAssistant(config);
   const store = await Store.openSqlite(config.dataDir);
   const conversations = new ConversationService(assistant.engine, store);
+  const channels: Channel[] = [];
+  for (const factory of options.channels ?? []) {
+    const channel = await factory({ config, assistant, store, conversations, log });
+    if (channel) channels.push(channel);
+  }
+  const routes = new Map(channels.flatMap((c) => c.routes).map((r) => [`${r.method} ${r.path}`, r]));
   const page = readFileSync(WEB_CHAT, 'utf8');
   const regions = [...assistant.knowledge.regions.values()].map((r) => ({ id: r.id, name: r.localName }));
 
@@ -53,6 +64,11 @@ export async function startServer(config: Config, options: { log?: (line: string
         if (req.method === 'GET' && url.pathname === '/api/regions') {
           return sendJson(res, 200, { regions, languages: SUPPORTED_LANGUAGES.filter((l) => assistant.i18n.has(l)) });
         }
+        const route = routes.get(`${req.method} ${url.pathname}`);
+        if (route) {
+          const body = req.method === 'POST' ? await readJson(req) : undefined;
+          return await route.handle(req, res, body);
+        }
         if (req.method === 'POST' && url.pathname === '/api/chat') {
           const parsed = chatRequest.safeParse(await readJson(req));
           if (!parsed.success) throw new HttpError(400, `invalid request: ${parsed.error.issues[0]!.path.join('.')}`);
@@ -65,6 +81,7 @@ export async function startServer(config: Config, options: { log?: (line: string
         }
         throw new HttpError(404, 'not found');
       } catch (error) {
+        if (res.headersSent) return void res.end();
         if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
         log(`http: ${req.method} ${url.pathname} failed: ${(error as Error).message}`);
         return sendJson(res, 500, { error: 'internal error' });
@@ -75,13 +92,19 @@ export async function startServer(config: Config, options: { log?: (line: string
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  log(`milestone: web chat on ${url}/ (${assistant.knowledge.documents.length} documents, ${assistant.knowledge.regions.size} regions)`);
+  log(
+    `milestone: web chat on ${url}/ (${assistant.knowledge.documents.length} documents, ${assistant.knowledge.regions.size} regions)` +
+      (channels.length ? `; channels: ${channels.map((c) => c.name).join(', ')}` : ''),
+  );
   return {
     server,
     url,
     assistant,
     store,
+    conversations,
     async close() {
+      for (const channel of channels) await channel.stop();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

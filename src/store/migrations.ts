@@ -74,6 +74,21 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '2026-11-25-002-feedback': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('feedback')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('message_ref', 'text', (c) => c.notNull())
+        .addColumn('rating', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('feedback').ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -32,5 +32,6 @@ export interface Database {
     created_at: number;
   };
   processed_updates: { channel: string; update_id: string; processed_at: number };
+  feedback: { id: string; conversation_id: string; message_ref: string; rating: number; created_at: number };
   audit_log: { id: string; action: string; detail: string | null; created_at: number };
 }

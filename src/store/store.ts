@@ -202,6 +202,19 @@ export class Store {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
+  /** Undoes markProcessed when handling failed, so that the channel's retry is processed. */
+  async releaseProcessed(channel: string, updateId: string): Promise<void> {
+    await this.db.deleteFrom('processed_updates').where('channel', '=', channel).where('update_id', '=', updateId).execute();
+  }
+
+  /** A 👍 (1) or 👎 (-1) on one answer, identified by the channel's message reference. */
+  async addFeedback(conversationId: string, messageRef: string, rating: 1 | -1): Promise<void> {
+    await this.db
+      .insertInto('feedback')
+      .values({ id: randomUUID(), conversation_id: conversationId, message_ref: messageRef, rating, created_at: Date.now() })
+      .execute();
+  }
+
   async exportUser(userId: string): Promise<UserExport | undefined> {
     const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
     if (!user) return undefined;
@@ -233,6 +246,7 @@ export class Store {
       if (ids.length) {
         await trx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
         await trx.deleteFrom('handoff_events').where('conversation_id', 'in', ids).execute();
+        await trx.deleteFrom('feedback').where('conversation_id', 'in', ids).execute();
         await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
       }
       await trx.deleteFrom('users').where('id', '=', userId).execute();

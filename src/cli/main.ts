@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createAssistant } from '../app.js';
 import { loadConfig } from '../config/index.js';
 import { newConversationState } from '../engine/types.js';
-import { ConfigError, KnowledgeError } from '../errors.js';
+import { ConfigError, KnowledgeError, ServiceError } from '../errors.js';
 import { coverage, REQUIRED_TOPICS } from '../knowledge/index.js';
 import { askOnce, readEvalFile, scoreEval, type EvalDetail } from './eval.js';
 import type { ChannelFactory } from '../server/index.js';
@@ -24,6 +24,7 @@ Commands:
   index                       build the retrieval index from knowledge/ into DATA_DIR
   eval   --file F [--json] [--details]                       run an eval file, print metrics
   bench  [--json]             measure engine latency, index build, start time, memory
+  qr     <region-id> [--out DIR] [--bot USERNAME]           the region's Telegram deep-link QR code (PNG and SVG)
 
 Every command takes --help. Configuration comes from the environment (see README.md).`,
   serve: 'milestone serve\n\nRuns the HTTP server (web chat on http://localhost:PORT/, /healthz) and every configured channel.',
@@ -31,6 +32,7 @@ Every command takes --help. Configuration comes from the environment (see README
   ask: 'milestone ask "text" --region R [--role migrant|employer] [--json]\n\nAnswers one question as a new conversation in region R (role defaults to migrant).',
   index: 'milestone index\n\nBuilds the retrieval index from knowledge/ into DATA_DIR and reports, per region, documents, languages and passages.',
   eval: 'milestone eval --file F [--json] [--details]\n\nRuns a JSON Lines eval file through the engine. --json prints the metrics as one JSON object on the last line; --details first prints one JSON line per item.',
+  qr: 'milestone qr <region-id> [--out DIR] [--bot USERNAME]\n\nWrites <region-id>-telegram.png and .svg (default folder: ./qr) for https://t.me/<bot>?start=<region-id>. The bot username comes from --bot, or from the Bot API (getMe) when TELEGRAM_BOT_TOKEN is set.',
   bench: 'milestone bench [--json]\n\nMeasures engine latency per message (offline, all regions loaded, a mixed multilingual stream), index build time, start time, memory. --json prints them as the last line.',
 };
 
@@ -49,6 +51,8 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
       lang: { type: 'string' },
       file: { type: 'string' },
       count: { type: 'string' },
+      out: { type: 'string' },
+      bot: { type: 'string' },
     },
     strict: false,
   });
@@ -167,12 +171,31 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
         }
         return 0;
       }
+      case 'qr': {
+        const regionId = positionals[0] ?? '';
+        const { loadKnowledge } = await import('../knowledge/index.js');
+        const regions = loadKnowledge(config.knowledgeDir).regions;
+        if (!regions.has(regionId)) {
+          console.error(`milestone qr: give a region id: ${[...regions.keys()].join(', ')}`);
+          return 2;
+        }
+        const { botUsername, writeRegionQr } = await import('./qr.js');
+        let username = typeof values.bot === 'string' ? values.bot.replace(/^@/, '') : undefined;
+        if (!username && config.telegram) username = await botUsername(config.telegram);
+        if (!username) {
+          console.error('milestone qr: set TELEGRAM_BOT_TOKEN or pass --bot USERNAME');
+          return 2;
+        }
+        const written = await writeRegionQr(username, regionId, path.resolve(typeof values.out === 'string' ? values.out : 'qr'));
+        console.log(`${written.url}\n${written.png}\n${written.svg}`);
+        return 0;
+      }
       case 'bench':
         return await bench(config, Boolean(values.json), Number(values.count ?? 600));
     }
     return 0;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof KnowledgeError) {
+    if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof ServiceError) {
       console.error(`milestone: ${error.message}`);
       return 1;
     }

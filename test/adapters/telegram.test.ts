@@ -151,3 +151,18 @@ describe('Telegram long polling', () => {
     await api.stop();
   });
 });
+
+describe('Telegram ordering', () => {
+  it('answers one chat’s commands in the order they were sent', async () => {
+    const api = await new TelegramDouble().start();
+    const server = await startBot(api, 'polling');
+    for (const text of ['/help', '/privacy', '/role']) api.push(textUpdate(31, text));
+    const sent = await api.waitFor('sendMessage', 3, 15_000);
+    const texts = sent.filter((c) => c.payload.chat_id === 31).map((c) => String(c.payload.text));
+    expect(texts[0]).toContain('/human');
+    expect(texts[1]).toContain('/privacy export');
+    expect(texts[2]).toMatch(/\/role migrant/);
+    await server.close();
+    await api.stop();
+  });
+});

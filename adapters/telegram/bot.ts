@@ -6,6 +6,7 @@ import type { Delivery } from '../../src/conversations/index.js';
 import type { IncomingMessage, Reply } from '../../src/engine/index.js';
 import type { ChannelContext } from '../../src/server/index.js';
 import { toTelegramHtml } from './format.js';
+import { registerStaff } from './staff.js';
 
 /** The commands shown in Telegram's menu, in this order. */
 export const COMMANDS = ['start', 'help', 'region', 'role', 'language', 'human', 'privacy', 'delete'] as const;
@@ -73,6 +74,12 @@ export function createBot(context: ChannelContext): Bot {
       await bot.api.sendDocument(chatId, file);
     }
   }
+
+  // Staff replies and handoff notices reach Telegram users here.
+  context.handoff.setUserDelivery('telegram', async (userId, replies) => {
+    for (const reply of replies) await sendReply(bot, userId, reply);
+  });
+  context.handoff.addSink(registerStaff(bot, context));
 
   // Feedback buttons under an answer: stored, acknowledged, and the buttons removed.
   bot.callbackQuery(/^fb:(up|down)$/, async (ctx) => {

@@ -1,1 +1,1 @@
-export { ConversationService, type Delivery } from './service.js';
+export { ConversationService, type Delivery, type DeliveryListener } from './service.js';

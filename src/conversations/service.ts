@@ -14,6 +14,9 @@ export interface Delivery extends EngineResult {
   merged?: boolean;
 }
 
+/** Told of every delivery, after it was stored: the handoff listens here. */
+export type DeliveryListener = (delivery: Delivery, messages: IncomingMessage[]) => Promise<void>;
+
 interface Pending {
   message: IncomingMessage;
   resolve: (delivery: Delivery) => void;
@@ -29,11 +32,33 @@ interface Pending {
 export class ConversationService {
   private readonly busy = new Set<string>();
   private readonly waiting = new Map<string, Pending[]>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly listeners: DeliveryListener[] = [];
 
   constructor(
     readonly engine: Engine,
     readonly store: Store,
   ) {}
+
+  /** Called after each processed message (or burst), inside the conversation's lock. */
+  onDelivery(listener: DeliveryListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Runs `task` while no message of this user is being processed, and holds their next
+   * messages until it is done: staff actions and the engine never change a conversation at once.
+   */
+  exclusive<T>(channel: string, channelUserId: string, task: () => Promise<T>): Promise<T> {
+    const key = `${channel}:${channelUserId}`;
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(task);
+    this.locks.set(key, run);
+    void run.finally(() => {
+      if (this.locks.get(key) === run) this.locks.delete(key);
+    }).catch(() => undefined);
+    return run;
+  }
 
   receive(message: IncomingMessage): Promise<Delivery> {
     const key = `${message.channel}:${message.userId}`;
@@ -55,7 +80,8 @@ export class ConversationService {
         const rest = batch.slice(group.length);
         if (rest.length) this.waiting.set(key, [...rest, ...(this.waiting.get(key) ?? [])]);
         try {
-          const delivery = await this.process(group.map((p) => p.message));
+          const first = group[0]!.message;
+          const delivery = await this.exclusive(first.channel, first.userId, () => this.process(group.map((p) => p.message)));
           group.slice(0, -1).forEach((p) => p.resolve({ ...delivery, replies: [], events: [], merged: true }));
           group[group.length - 1]!.resolve(delivery);
         } catch (error) {
@@ -108,6 +134,7 @@ export class ConversationService {
       if (event.type === 'export-data') delivery.export = await this.store.exportUser(userId);
     }
     await this.store.saveState(conversation.id, result.state);
+    for (const listener of this.listeners) await listener(delivery, messages);
     return delivery;
   }
 }

@@ -20,6 +20,8 @@ export interface EngineParts {
   answerer: Answerer;
   i18n: I18n;
   detector: LanguageDetector;
+  /** The time, for office hours; tests set it. */
+  now?: () => Date;
 }
 
 /**
@@ -76,8 +78,8 @@ export class Engine {
 
     const region = state.regionId ? this.parts.knowledge.regions.get(state.regionId) : undefined;
     const rule = matchEscalation(text, this.parts.knowledge.escalationRules);
-    if (state.handoff === 'queued' || state.handoff === 'staff') {
-      // A person holds the chat: the bot stays silent, except for urgent danger.
+    if (state.handoff === 'queued' || state.handoff === 'staff' || state.botSilenced) {
+      // A person holds (or watches) the chat: the bot stays silent, except for urgent danger.
       const events: EngineEvent[] = [{ type: 'forward-to-staff' }];
       if (rule?.severity === 'urgent') {
         return result([this.escalationReply(rule.reason, tr, region)], {
@@ -168,25 +170,31 @@ export class Engine {
     const emergency = region ? emergencyNumbers(region) : '112';
     const helplines = region?.emergency.helplines.map((h) => `${h.name}: ${h.number}`).join('; ') ?? '';
     const params = {
-      region: region?.name ?? 'MILEstone',
+      region: region ? shortName(region) : 'MILEstone',
       hours: region ? officeHours(region, tr.lang) : '',
       emergency,
       helplines: helplines || emergency,
     };
-    const body: string[] = [];
-    if (reason === 'urgent_danger' || reason === 'self_harm') {
-      body.push(tr.t(`escalate.${reason}`, params), tr.t('escalate.human_request', params));
-    } else {
-      body.push(tr.t(`escalate.${reason}`, params));
+    const body: string[] = [tr.t(`escalate.${reason}`, params)];
+    if (reason === 'urgent_danger' || reason === 'self_harm') body.push(tr.t('escalate.human_request', params));
+    if (region && reason !== 'forbidden_topic') {
+      const office = this.contactOffice(region);
+      const contact = { office: office.name, contact: office.phone ?? office.url ?? '' };
+      // Outside office hours nobody may answer soon: the office's own contact, and the case stays queued.
+      body.push(isOfficeOpen(region, this.now()) ? tr.t('escalate.queued', params) : tr.t('escalate.outside_hours', { ...params, ...contact }));
     }
     return makeReply('escalation', tr, body);
+  }
+
+  private now(): Date {
+    return this.parts.now?.() ?? new Date();
   }
 
   private notFoundReply(tr: Translator, region: Region): Reply {
     const office = this.contactOffice(region);
     return makeReply('not-found', tr, [
-      tr.t('answer.not_found', { region: region.name }),
-      tr.t('answer.offer_person', { office: office.name, contact: office.phone ?? office.url ?? '', region: region.name }),
+      tr.t('answer.not_found', { region: shortName(region) }),
+      tr.t('answer.offer_person', { office: office.name, contact: office.phone ?? office.url ?? '', region: shortName(region) }),
     ]);
   }
 
@@ -307,6 +315,10 @@ export class Engine {
       if (!state.regionId) return { replies: [this.askRegion(tr)], state, events: [], lang: tr.lang };
       return this.finishOnboarding(state, tr);
     }
+    if (kind === 'rate' && state.ratingRequested && /^[1-5]$/.test(value)) {
+      state.ratingRequested = false;
+      return { replies: [makeReply('notice', tr, [tr.t('handoff.rating_thanks')])], state, events: [{ type: 'rating', value: Number(value) }], lang: tr.lang };
+    }
     if (kind === 'lang' && this.parts.i18n.has(value)) {
       state.lang = value;
       state.langChosen = true;
@@ -394,6 +406,21 @@ function emergencyNumbers(region: Region): string {
   const e = region.emergency;
   const numbers = [e.general, e.police, e.ambulance].filter((n): n is string => Boolean(n));
   return [...new Set(numbers)].join(' / ');
+}
+
+/** The region's name without its qualifier: "Burgenlandkreis", not "Burgenlandkreis, Saxony-Anhalt". */
+export function shortName(region: Region): string {
+  return region.name.split(',')[0]!.trim();
+}
+
+/** Whether the region's staff are at work now, in the region's own time zone. */
+export function isOfficeOpen(region: Region, now: Date): boolean {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: region.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const day = get('weekday').toLowerCase().slice(0, 3);
+  const time = `${get('hour')}:${get('minute')}`;
+  const { days, from, to } = region.officeHours;
+  return days.includes(day) && time >= from && time < to;
 }
 
 /** "Mon–Fri 09:00–16:00" in the user's language. */

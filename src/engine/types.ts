@@ -34,6 +34,12 @@ export interface ConversationState {
   misses: number;
   /** A question asked before onboarding was finished, answered once it is. */
   pendingQuestion?: string;
+  /** Staff asked the bot to stay silent in this conversation, without taking it over. */
+  botSilenced?: boolean;
+  /** When the user of a case nobody claimed in time was given the office's contact. */
+  unclaimedNoticeAt?: string;
+  /** The user was asked to rate the help after a handoff was closed. */
+  ratingRequested?: boolean;
   /** The last turns, for follow-up questions. */
   recent: { from: 'user' | 'bot'; text: string }[];
 }
@@ -65,7 +71,8 @@ export type EngineEvent =
   | { type: 'forward-to-staff' }
   | { type: 'export-data' }
   | { type: 'delete-data' }
-  | { type: 'unanswered'; question: string };
+  | { type: 'unanswered'; question: string }
+  | { type: 'rating'; value: number };
 
 /** What the engine made of one message (or of a burst of them). */
 export interface EngineResult {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Assistant } from '../app.js';
 import type { Config } from '../config/index.js';
 import type { ConversationService } from '../conversations/index.js';
+import type { HandoffService } from '../handoff/index.js';
 import type { Store } from '../store/index.js';
 
 /** What a channel adapter gets from the server: the engine behind the conversation service. */
@@ -10,6 +11,7 @@ export interface ChannelContext {
   assistant: Assistant;
   store: Store;
   conversations: ConversationService;
+  handoff: HandoffService;
   log: (line: string) => void;
 }
 

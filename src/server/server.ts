@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -5,13 +6,19 @@ import { z } from 'zod';
 import { createAssistant, type Assistant } from '../app.js';
 import type { Config } from '../config/index.js';
 import { ConversationService } from '../conversations/index.js';
-import { MAX_MESSAGE_CHARS } from '../engine/index.js';
+import { MAX_MESSAGE_CHARS, type Reply } from '../engine/index.js';
+import { HandoffService } from '../handoff/index.js';
 import { SUPPORTED_LANGUAGES } from '../i18n/index.js';
 import { Store } from '../store/index.js';
 import type { Channel, ChannelFactory } from './channel.js';
 import { HttpError, readJson, sendJson } from './http.js';
+import { Hub } from './hub.js';
+import { consoleSink, staffApi } from './staff.js';
 
 const WEB_CHAT = path.join(import.meta.dirname, 'web', 'chat.html');
+const STAFF_CONSOLE = path.join(import.meta.dirname, 'web', 'staff.html');
+/** How often queued cases are checked for users who waited too long. */
+const UNCLAIMED_CHECK_MS = 60_000;
 
 const chatRequest = z.object({
   userId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
@@ -26,12 +33,17 @@ export interface RunningServer {
   assistant: Assistant;
   store: Store;
   conversations: ConversationService;
+  handoff: HandoffService;
+  staffToken: string;
   close(): Promise<void>;
 }
 
+const publicReply = (r: Reply) => ({ kind: r.kind, lang: r.lang, dir: r.dir, parts: r.parts, text: r.text, choices: r.choices ?? [] });
+
 /**
- * The one HTTP server: the web chat (GET /, POST /api/chat), GET /healthz, and the
- * channels' webhooks as they are added.
+ * The one HTTP server: the web chat (GET /, POST /api/chat, live staff replies on
+ * /api/chat/events), the staff console (GET /staff, /staff/api/…), GET /healthz, and the
+ * channels' webhooks.
  */
 export async function startServer(
   config: Config,
@@ -41,14 +53,34 @@ export async function startServer(
   const assistant = await createAssistant(config);
   const store = await Store.openSqlite(config.dataDir);
   const conversations = new ConversationService(assistant.engine, store);
+  const hub = new Hub();
+  const handoff = new HandoffService(store, conversations, assistant.knowledge, assistant.i18n, { log });
+  handoff.addSink(consoleSink(hub));
+  handoff.setUserDelivery('web', async (userId, replies) => hub.publish(`web:${userId}`, { replies: replies.map(publicReply) }));
+
+  let staffToken = config.staffToken;
+  if (!staffToken) {
+    staffToken = randomBytes(18).toString('base64url');
+    log(`milestone: STAFF_TOKEN is not set; the staff console at /staff takes this token until restart: ${staffToken}`);
+  }
+  const staff = staffApi({ token: staffToken, store, handoff, knowledge: assistant.knowledge, hub, log });
+
   const channels: Channel[] = [];
   for (const factory of options.channels ?? []) {
-    const channel = await factory({ config, assistant, store, conversations, log });
+    const channel = await factory({ config, assistant, store, conversations, handoff, log });
     if (channel) channels.push(channel);
   }
   const routes = new Map(channels.flatMap((c) => c.routes).map((r) => [`${r.method} ${r.path}`, r]));
-  const page = readFileSync(WEB_CHAT, 'utf8');
+  const pages = { chat: readFileSync(WEB_CHAT, 'utf8'), staff: readFileSync(STAFF_CONSOLE, 'utf8') };
   const regions = [...assistant.knowledge.regions.values()].map((r) => ({ id: r.id, name: r.localName }));
+  const html = (res: import('node:http').ServerResponse, page: string) => {
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(page);
+  };
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -57,27 +89,28 @@ export async function startServer(
         if (req.method === 'GET' && url.pathname === '/healthz') {
           return sendJson(res, 200, { ok: true, documents: assistant.knowledge.documents.length });
         }
-        if (req.method === 'GET' && url.pathname === '/') {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });
-          return res.end(page);
-        }
-        if (req.method === 'GET' && url.pathname === '/api/regions') {
-          return sendJson(res, 200, { regions, languages: SUPPORTED_LANGUAGES.filter((l) => assistant.i18n.has(l)) });
-        }
+        if (req.method === 'GET' && url.pathname === '/') return html(res, pages.chat);
+        if (req.method === 'GET' && url.pathname === '/staff') return html(res, pages.staff);
+        if (await staff(req, res, url, () => readJson(req))) return;
         const route = routes.get(`${req.method} ${url.pathname}`);
         if (route) {
           const body = req.method === 'POST' ? await readJson(req) : undefined;
           return await route.handle(req, res, body);
+        }
+        if (req.method === 'GET' && url.pathname === '/api/regions') {
+          return sendJson(res, 200, { regions, languages: SUPPORTED_LANGUAGES.filter((l) => assistant.i18n.has(l)) });
+        }
+        if (req.method === 'GET' && url.pathname === '/api/chat/events') {
+          const userId = url.searchParams.get('userId') ?? '';
+          if (!/^[A-Za-z0-9_-]{8,64}$/.test(userId)) throw new HttpError(400, 'invalid userId');
+          return hub.stream(`web:${userId}`, res);
         }
         if (req.method === 'POST' && url.pathname === '/api/chat') {
           const parsed = chatRequest.safeParse(await readJson(req));
           if (!parsed.success) throw new HttpError(400, `invalid request: ${parsed.error.issues[0]!.path.join('.')}`);
           const { userId, text, choice, lang } = parsed.data;
           const delivery = await conversations.receive({ channel: 'web', userId, kind: 'text', text, choice, languageHint: lang });
-          return sendJson(res, 200, {
-            replies: delivery.replies.map((r) => ({ kind: r.kind, lang: r.lang, dir: r.dir, parts: r.parts, text: r.text, choices: r.choices ?? [] })),
-            escalated: Boolean(delivery.escalation),
-          });
+          return sendJson(res, 200, { replies: delivery.replies.map(publicReply), escalated: Boolean(delivery.escalation) });
         }
         throw new HttpError(404, 'not found');
       } catch (error) {
@@ -92,8 +125,10 @@ export async function startServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
+  const reminder = setInterval(() => void handoff.remindUnclaimed().catch((e: Error) => log(`handoff: ${e.message}`)), UNCLAIMED_CHECK_MS);
+  reminder.unref();
   log(
-    `milestone: web chat on ${url}/ (${assistant.knowledge.documents.length} documents, ${assistant.knowledge.regions.size} regions)` +
+    `milestone: web chat on ${url}/, staff console on ${url}/staff (${assistant.knowledge.documents.length} documents, ${assistant.knowledge.regions.size} regions)` +
       (channels.length ? `; channels: ${channels.map((c) => c.name).join(', ')}` : ''),
   );
   return {
@@ -102,7 +137,10 @@ export async function startServer(
     assistant,
     store,
     conversations,
+    handoff,
+    staffToken,
     async close() {
+      clearInterval(reminder);
       for (const channel of channels) await channel.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,1 +1,1 @@
-export { Store, type Conversation, type StoredMessage, type HandoffEvent, type UserExport } from './store.js';
+export { Store, type Conversation, type ConversationSummary, type StaffThread, type StoredMessage, type HandoffEvent, type UserExport } from './store.js';

@@ -89,6 +89,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('feedback').ifExists().execute();
     },
   },
+  '2026-11-25-003-staff-threads': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('staff_threads')
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('chat_id', 'text', (c) => c.notNull())
+        .addColumn('thread_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('staff_threads_pk', ['conversation_id', 'channel'])
+        .execute();
+      await db.schema.createIndex('staff_threads_thread').on('staff_threads').columns(['channel', 'chat_id', 'thread_id']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('staff_threads').ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -32,6 +32,7 @@ export interface Database {
     created_at: number;
   };
   processed_updates: { channel: string; update_id: string; processed_at: number };
+  staff_threads: { conversation_id: string; channel: string; chat_id: string; thread_id: string; created_at: number };
   feedback: { id: string; conversation_id: string; message_ref: string; rating: number; created_at: number };
   audit_log: { id: string; action: string; detail: string | null; created_at: number };
 }

@@ -32,6 +32,22 @@ export interface Conversation {
   state: ConversationState;
 }
 
+/** A conversation with what staff need to see and reach its user. */
+export interface ConversationSummary extends Conversation {
+  channel: string;
+  channelUserId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Where a conversation is discussed on a staff channel (a Telegram forum topic, a Teams thread). */
+export interface StaffThread {
+  conversationId: string;
+  channel: string;
+  chatId: string;
+  threadId: string;
+}
+
 /** Everything stored about one user, for the right of access. */
 export interface UserExport {
   user: { id: string; channel: string; createdAt: number };
@@ -109,6 +125,63 @@ export class Store {
   async getConversation(id: string): Promise<Conversation | undefined> {
     const row = await this.db.selectFrom('conversations').select(['id', 'user_id', 'state']).where('id', '=', id).executeTakeFirst();
     return row ? { id: row.id, userId: row.user_id, state: JSON.parse(row.state) as ConversationState } : undefined;
+  }
+
+  /** A conversation with its user's channel, for staff. */
+  async getConversationSummary(id: string): Promise<ConversationSummary | undefined> {
+    const rows = await this.summaries().where('conversations.id', '=', id).execute();
+    return rows.map(toSummary)[0];
+  }
+
+  /** Open conversations in the given handoff states, oldest change first. */
+  async listConversations(handoff: HandoffState[], regionId?: string): Promise<ConversationSummary[]> {
+    let query = this.summaries().where('conversations.handoff_state', 'in', handoff).where('conversations.closed_at', 'is', null);
+    if (regionId) query = query.where('conversations.region_id', '=', regionId);
+    return (await query.orderBy('conversations.updated_at').execute()).map(toSummary);
+  }
+
+  private summaries() {
+    return this.db
+      .selectFrom('conversations')
+      .innerJoin('users', 'users.id', 'conversations.user_id')
+      .select([
+        'conversations.id as id',
+        'conversations.user_id as user_id',
+        'conversations.state as state',
+        'conversations.created_at as created_at',
+        'conversations.updated_at as updated_at',
+        'users.channel as channel',
+        'users.channel_user_id as channel_user_id',
+      ]);
+  }
+
+  async saveStaffThread(thread: StaffThread): Promise<void> {
+    await this.db
+      .insertInto('staff_threads')
+      .values({ conversation_id: thread.conversationId, channel: thread.channel, chat_id: thread.chatId, thread_id: thread.threadId, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['conversation_id', 'channel']).doUpdateSet({ chat_id: thread.chatId, thread_id: thread.threadId }))
+      .execute();
+  }
+
+  async findStaffThread(conversationId: string, channel: string): Promise<StaffThread | undefined> {
+    const row = await this.db
+      .selectFrom('staff_threads')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    return row ? { conversationId: row.conversation_id, channel: row.channel, chatId: row.chat_id, threadId: row.thread_id } : undefined;
+  }
+
+  async conversationOfThread(channel: string, chatId: string, threadId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('staff_threads')
+      .select('conversation_id')
+      .where('channel', '=', channel)
+      .where('chat_id', '=', chatId)
+      .where('thread_id', '=', threadId)
+      .executeTakeFirst();
+    return row?.conversation_id;
   }
 
   async saveState(conversationId: string, state: ConversationState): Promise<void> {
@@ -208,7 +281,7 @@ export class Store {
   }
 
   /** A 👍 (1) or 👎 (-1) on one answer, identified by the channel's message reference. */
-  async addFeedback(conversationId: string, messageRef: string, rating: 1 | -1): Promise<void> {
+  async addFeedback(conversationId: string, messageRef: string, rating: number): Promise<void> {
     await this.db
       .insertInto('feedback')
       .values({ id: randomUUID(), conversation_id: conversationId, message_ref: messageRef, rating, created_at: Date.now() })
@@ -247,6 +320,7 @@ export class Store {
         await trx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
         await trx.deleteFrom('handoff_events').where('conversation_id', 'in', ids).execute();
         await trx.deleteFrom('feedback').where('conversation_id', 'in', ids).execute();
+        await trx.deleteFrom('staff_threads').where('conversation_id', 'in', ids).execute();
         await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
       }
       await trx.deleteFrom('users').where('id', '=', userId).execute();
@@ -256,4 +330,24 @@ export class Store {
         .execute();
     });
   }
+}
+
+function toSummary(row: {
+  id: string;
+  user_id: string;
+  state: string;
+  created_at: number;
+  updated_at: number;
+  channel: string;
+  channel_user_id: string;
+}): ConversationSummary {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    state: JSON.parse(row.state) as ConversationState,
+    channel: row.channel,
+    channelUserId: row.channel_user_id,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
 }

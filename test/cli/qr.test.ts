@@ -1,10 +1,17 @@
 import { readFileSync, rmSync } from 'node:fs';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { botUsername, writeRegionQr } from '../../src/cli/qr.js';
 import { TelegramDouble } from '../doubles/telegram.js';
 import { tempDir } from '../helpers.js';
+
+// jsqr is CommonJS with a default export: under Node's ESM interop the function sits on .default.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

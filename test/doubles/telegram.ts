@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 export interface ApiCall {
   method: string;
   payload: Record<string, unknown>;
+  /** When the call arrived (ms since epoch). */
+  at: number;
 }
 
 /**
@@ -66,10 +68,10 @@ export class TelegramDouble {
     const failing = this.failures.get(method) ?? 0;
     if (failing > 0) {
       this.failures.set(method, failing - 1);
-      this.calls.push({ method: `${method}:429`, payload });
+      this.calls.push({ method: `${method}:429`, payload, at: Date.now() });
       return { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } };
     }
-    if (method !== 'getUpdates') this.calls.push({ method, payload });
+    if (method !== 'getUpdates') this.calls.push({ method, payload, at: Date.now() });
     const chat = { id: Number(payload.chat_id ?? 0), type: 'private', first_name: 'User' };
     switch (method) {
       case 'getMe':
@@ -78,6 +80,10 @@ export class TelegramDouble {
         return ok({ message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, text: payload.text });
       case 'sendDocument':
         return ok({ message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, document: { file_id: 'f', file_unique_id: 'u' } });
+      case 'createForumTopic':
+        return ok({ message_thread_id: this.nextMessageId++, name: payload.name, icon_color: 7322096 });
+      case 'copyMessage':
+        return ok({ message_id: this.nextMessageId++ });
       case 'editMessageText':
       case 'editMessageReplyMarkup':
         return ok({ message_id: Number(payload.message_id ?? 1), date: 0, chat, text: payload.text ?? '' });
@@ -147,15 +153,36 @@ export function stickerUpdate(userId: number, languageCode = 'uk') {
   };
 }
 
-export function callbackUpdate(userId: number, data: string, messageId = 1) {
+export function callbackUpdate(userId: number, data: string, messageId = 1, chat?: { id: number; type: 'supergroup' }, firstName = 'Amina') {
   return {
     update_id: updateId++,
     callback_query: {
       id: `cb${updateId}`,
-      from: { id: userId, is_bot: false, first_name: 'Amina', language_code: 'en' },
+      from: { id: userId, is_bot: false, first_name: firstName, language_code: 'en' },
       chat_instance: '42',
       data,
-      message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private', first_name: 'Amina' }, text: 'x' },
+      message: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: chat ? { ...chat, title: 'Staff' } : { id: userId, type: 'private', first_name: firstName },
+        text: 'x',
+      },
+    },
+  };
+}
+
+/** A staff member's message in a forum topic of the staff supergroup. */
+export function topicMessageUpdate(chatId: number, threadId: number, staffId: number, firstName: string, text: string) {
+  return {
+    update_id: updateId++,
+    message: {
+      message_id: updateId,
+      message_thread_id: threadId,
+      is_topic_message: true,
+      date: Math.floor(Date.now() / 1000),
+      from: { id: staffId, is_bot: false, first_name: firstName, last_name: 'Staffson' },
+      chat: { id: chatId, type: 'supergroup', title: 'MILEstone staff', is_forum: true },
+      text,
     },
   };
 }

@@ -1,0 +1,50 @@
+import type { Reply } from '../engine/index.js';
+import type { HandoffState } from '../engine/types.js';
+import type { ConversationSummary, StoredMessage } from '../store/index.js';
+
+/** A staff member acting on a conversation. Only the first name is ever shown to the user. */
+export interface StaffActor {
+  /** Stable id on the staff channel (Telegram user id, console user, Teams AAD id). */
+  id: string;
+  firstName: string;
+  via: 'telegram' | 'console' | 'teams';
+}
+
+/** What staff are shown when a conversation is handed to them. */
+export interface EscalationNotice {
+  conversation: ConversationSummary;
+  regionId: string;
+  regionName: string;
+  role: string;
+  lang: string;
+  reason: string;
+  /** The last messages of the conversation, oldest first, both sides. */
+  recent: StoredMessage[];
+  at: number;
+}
+
+export interface HandoffChange {
+  conversation: ConversationSummary;
+  from: HandoffState;
+  to: HandoffState;
+  actor: StaffActor | 'bot' | 'system';
+  /** e.g. "silenced" / "unsilenced" when the state itself did not change. */
+  note?: string;
+}
+
+/**
+ * A place where staff see escalated conversations: a Telegram staff supergroup, the web
+ * console, a Teams channel. Each is told of every event; each decides what to show.
+ */
+export interface StaffSink {
+  name: string;
+  escalated(notice: EscalationNotice): Promise<void>;
+  userMessage(conversation: ConversationSummary, text: string): Promise<void>;
+  staffMessage(conversation: ConversationSummary, actor: StaffActor, text: string): Promise<void>;
+  changed(change: HandoffChange): Promise<void>;
+}
+
+/** Sends replies to a user on the user's own channel (the channel registers it). */
+export type UserDelivery = (channelUserId: string, replies: Reply[]) => Promise<void>;
+
+export type HandoffOutcome = 'done' | 'unchanged' | 'refused';

@@ -13,4 +13,5 @@ const { main } = await import('../src/cli/main.ts');
 // The composition root: channel adapters are plugged in here, so src/ never imports a chat SDK.
 // Each is loaded only when `serve` starts it.
 const telegramChannel = async (context) => (await import('../adapters/telegram/index.ts')).telegramChannel(context);
-process.exitCode = await main(process.argv.slice(2), { channels: [telegramChannel] });
+const teamsChannel = async (context) => (await import('../adapters/teams/index.ts')).teamsChannel(context);
+process.exitCode = await main(process.argv.slice(2), { channels: [telegramChannel, teamsChannel] });

@@ -25,6 +25,7 @@ Commands:
   eval   --file F [--json] [--details]                       run an eval file, print metrics
   bench  [--json]             measure engine latency, index build, start time, memory
   qr     <region-id> [--out DIR] [--bot USERNAME]           the region's Telegram deep-link QR code (PNG and SVG)
+  teams-package [--out FILE]  the Teams app zip (manifest + icons) for sideloading, bot id from MICROSOFT_APP_ID
 
 Every command takes --help. Configuration comes from the environment (see README.md).`,
   serve: 'milestone serve\n\nRuns the HTTP server (web chat on http://localhost:PORT/, /healthz) and every configured channel.',
@@ -33,6 +34,7 @@ Every command takes --help. Configuration comes from the environment (see README
   index: 'milestone index\n\nBuilds the retrieval index from knowledge/ into DATA_DIR and reports, per region, documents, languages and passages.',
   eval: 'milestone eval --file F [--json] [--details]\n\nRuns a JSON Lines eval file through the engine. --json prints the metrics as one JSON object on the last line; --details first prints one JSON line per item.',
   qr: 'milestone qr <region-id> [--out DIR] [--bot USERNAME]\n\nWrites <region-id>-telegram.png and .svg (default folder: ./qr) for https://t.me/<bot>?start=<region-id>. The bot username comes from --bot, or from the Bot API (getMe) when TELEGRAM_BOT_TOKEN is set.',
+  'teams-package': 'milestone teams-package [--out FILE]\n\nWrites the Teams app zip (default milestone-teams.zip): manifest.json with MICROSOFT_APP_ID as bot and app id, and the icons. Upload it in Teams (Apps > Manage your apps > Upload an app).',
   bench: 'milestone bench [--json]\n\nMeasures engine latency per message (offline, all regions loaded, a mixed multilingual stream), index build time, start time, memory. --json prints them as the last line.',
 };
 
@@ -188,6 +190,15 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
         }
         const written = await writeRegionQr(username, regionId, path.resolve(typeof values.out === 'string' ? values.out : 'qr'));
         console.log(`${written.url}\n${written.png}\n${written.svg}`);
+        return 0;
+      }
+      case 'teams-package': {
+        if (!config.teams.appId) {
+          console.error('milestone teams-package: set MICROSOFT_APP_ID (the bot\'s app id) first');
+          return 2;
+        }
+        const { writeTeamsPackage } = await import('./teams-package.js');
+        console.log(writeTeamsPackage(config.teams.appId, path.resolve(typeof values.out === 'string' ? values.out : 'milestone-teams.zip')));
         return 0;
       }
       case 'bench':

@@ -65,6 +65,7 @@ export class Engine {
       ...extra,
     });
 
+    if (!state.role && message.roleHint) state.role = message.roleHint;
     if (message.choice) return this.handleChoice(message.choice, state, tr);
     if (message.kind === 'unsupported') {
       if (state.handoff !== 'bot') return result([], { events: [{ type: 'forward-to-staff' }] });

@@ -14,6 +14,8 @@ export interface IncomingMessage {
   kind: 'text' | 'unsupported';
   /** The channel's guess of the user's language (e.g. Telegram's language_code). */
   languageHint?: string;
+  /** The role the channel suggests (Teams is the employers' channel); the user can change it. */
+  roleHint?: Role;
   /** A choice from a button: `region:asco`, `role:employer`, `lang:uk`. */
   choice?: string;
 }

@@ -34,7 +34,7 @@ const LATIN_LANGUAGES = SUPPORTED_LANGUAGES.filter(
   (lang) => !['ar', 'fa', 'ur', 'ps', 'uk', 'ru', 'mk', 'sr', 'el', 'ti', 'am', 'bn', 'zh'].includes(lang),
 ).concat(['sr']);
 // eld names some of our languages differently or does not know them.
-const ELD_ALIASES: Record<string, string> = { hr: 'bs', no: 'sv', da: 'sv', bg: 'mk' };
+const ELD_ALIASES: Record<string, string[]> = { hr: ['bs', 'sr'], no: ['sv'], da: ['sv'], bg: ['mk'] };
 // eld always prefers Amharic in Ge'ez script: there only the cue words decide.
 const CUES_ONLY = new Set(['ti', 'am']);
 
@@ -59,7 +59,7 @@ export class LanguageDetector {
 
   /** The language of `text`; `hint` (e.g. Telegram's language_code) breaks ties. */
   detect(text: string, hint?: string): Detection {
-    const letters = text.replace(/https?:\/\/\S+/g, ' ').replace(/[^\p{L}\s]/gu, ' ');
+    const letters = text.replace(/https?:\/\/\S+/g, ' ').replace(/[^\p{L}\p{M}\s]/gu, ' ');
     const tokens = letters.toLowerCase().normalize('NFC').split(/\s+/).filter(Boolean);
     const fallback = hint && SUPPORTED_LANGUAGES.includes(hint) ? hint : 'en';
     if (tokens.length === 0) return { lang: fallback, confident: false };
@@ -72,9 +72,13 @@ export class LanguageDetector {
 
     const scores = new Map<string, number>(candidates.map((lang) => [lang, 0]));
     const model = candidates.some((lang) => CUES_ONLY.has(lang)) ? {} : (eld.detect(letters).getScores() as Record<string, number>);
-    for (const [code, score] of Object.entries(model)) {
-      const lang = ELD_ALIASES[code] ?? code;
-      if (scores.has(lang)) scores.set(lang, Math.max(scores.get(lang)!, score));
+    // On a single word eld's n-grams are noise ("ok" looks Polish): there only cue words count.
+    if (tokens.length > 1) {
+      for (const [code, score] of Object.entries(model)) {
+        for (const lang of ELD_ALIASES[code] ?? [code]) {
+          if (scores.has(lang)) scores.set(lang, Math.max(scores.get(lang)!, score));
+        }
+      }
     }
     for (const lang of candidates) {
       const cues = this.cues.get(lang);

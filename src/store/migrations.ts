@@ -106,6 +106,32 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('staff_threads').ifExists().execute();
     },
   },
+  '2026-11-25-004-channel-references': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('channel_refs')
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('channel_user_id', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('channel_refs_pk', ['channel', 'channel_user_id'])
+        .execute();
+      await db.schema
+        .createTable('staff_channels')
+        .addColumn('region_id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('chat_id', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('registered_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('staff_channels_pk', ['region_id', 'channel'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('staff_channels').ifExists().execute();
+      await db.schema.dropTable('channel_refs').ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

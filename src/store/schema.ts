@@ -33,6 +33,8 @@ export interface Database {
   };
   processed_updates: { channel: string; update_id: string; processed_at: number };
   staff_threads: { conversation_id: string; channel: string; chat_id: string; thread_id: string; created_at: number };
+  channel_refs: { channel: string; channel_user_id: string; reference: string; updated_at: number };
+  staff_channels: { region_id: string; channel: string; chat_id: string; reference: string; registered_by: string; created_at: number };
   feedback: { id: string; conversation_id: string; message_ref: string; rating: number; created_at: number };
   audit_log: { id: string; action: string; detail: string | null; created_at: number };
 }

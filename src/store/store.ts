@@ -184,6 +184,46 @@ export class Store {
     return row?.conversation_id;
   }
 
+  /** How to reach a user proactively on a channel (a Bot Framework conversation reference). */
+  async saveChannelReference(channel: string, channelUserId: string, reference: unknown): Promise<void> {
+    const value = JSON.stringify(reference);
+    await this.db
+      .insertInto('channel_refs')
+      .values({ channel, channel_user_id: channelUserId, reference: value, updated_at: Date.now() })
+      .onConflict((oc) => oc.columns(['channel', 'channel_user_id']).doUpdateSet({ reference: value, updated_at: Date.now() }))
+      .execute();
+  }
+
+  async channelReference<T>(channel: string, channelUserId: string): Promise<T | undefined> {
+    const row = await this.db
+      .selectFrom('channel_refs')
+      .select('reference')
+      .where('channel', '=', channel)
+      .where('channel_user_id', '=', channelUserId)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.reference) as T) : undefined;
+  }
+
+  /** Registers a staff channel (e.g. a Teams channel) for a region's escalations. */
+  async registerStaffChannel(regionId: string, channel: string, chatId: string, reference: unknown, registeredBy: string): Promise<void> {
+    const value = JSON.stringify(reference);
+    await this.db
+      .insertInto('staff_channels')
+      .values({ region_id: regionId, channel, chat_id: chatId, reference: value, registered_by: registeredBy, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['region_id', 'channel']).doUpdateSet({ chat_id: chatId, reference: value, registered_by: registeredBy }))
+      .execute();
+  }
+
+  async staffChannel<T>(regionId: string, channel: string): Promise<{ chatId: string; reference: T } | undefined> {
+    const row = await this.db
+      .selectFrom('staff_channels')
+      .select(['chat_id', 'reference'])
+      .where('region_id', '=', regionId)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    return row ? { chatId: row.chat_id, reference: JSON.parse(row.reference) as T } : undefined;
+  }
+
   async saveState(conversationId: string, state: ConversationState): Promise<void> {
     await this.db
       .updateTable('conversations')
@@ -323,6 +363,8 @@ export class Store {
         await trx.deleteFrom('staff_threads').where('conversation_id', 'in', ids).execute();
         await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
       }
+      const user = await trx.selectFrom('users').select(['channel', 'channel_user_id']).where('id', '=', userId).executeTakeFirst();
+      if (user) await trx.deleteFrom('channel_refs').where('channel', '=', user.channel).where('channel_user_id', '=', user.channel_user_id).execute();
       await trx.deleteFrom('users').where('id', '=', userId).execute();
       await trx
         .insertInto('audit_log')

@@ -1,5 +1,6 @@
 import type { Embeddings } from '@langchain/core/embeddings';
-import { ExtractiveAnswerer } from './answer/index.js';
+import { ChatModel, ExtractiveAnswerer, LlmAnswerer, fill, loadPrompt, type Answerer } from './answer/index.js';
+import { redactPersonalData } from './privacy/redact.js';
 import type { Config } from './config/index.js';
 import { Engine } from './engine/index.js';
 import { I18n, LanguageDetector } from './i18n/index.js';
@@ -19,7 +20,7 @@ export interface Assistant {
 /** Loads knowledge/, opens (or builds) the retrieval index and assembles the engine. */
 export async function createAssistant(
   config: Pick<Config, 'knowledgeDir' | 'dataDir' | 'openai'>,
-  options: { persistIndex?: boolean } = {},
+  options: { persistIndex?: boolean; log?: (line: string) => void } = {},
 ): Promise<Assistant> {
   const knowledge = loadKnowledge(config.knowledgeDir);
   const concepts = new ConceptMatcher(knowledge.concepts);
@@ -33,12 +34,20 @@ export async function createAssistant(
     onBuild: (ms) => (indexBuildMs = ms),
   });
   const i18n = new I18n();
-  const engine = new Engine({
-    knowledge,
-    retriever,
-    answerer: new ExtractiveAnswerer(knowledge, retriever.analyzer),
-    i18n,
-    detector: new LanguageDetector(),
-  });
+  const extractive = new ExtractiveAnswerer(knowledge, retriever.analyzer);
+  let answerer: Answerer = extractive;
+  let condense: ((question: string, recent: { from: string; text: string }[]) => Promise<string>) | undefined;
+  if (config.openai) {
+    const model = new ChatModel({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, model: config.openai.model });
+    answerer = new LlmAnswerer(model, knowledge, extractive, options.log);
+    condense = async (question, recent) => {
+      const prompt = loadPrompt('condense');
+      const history = recent.map((turn) => `${turn.from}: ${redactPersonalData(turn.text)}`).join('\n');
+      const values = { history, question: redactPersonalData(question) };
+      const rewritten = await model.complete(fill(prompt.system, values), fill(prompt.user, values));
+      return rewritten.length > 3 && rewritten.length < 600 ? rewritten : question;
+    };
+  }
+  const engine = new Engine({ knowledge, retriever, answerer, i18n, detector: new LanguageDetector(), condense });
   return { knowledge, retriever, engine, i18n, indexBuildMs };
 }

@@ -9,7 +9,7 @@ export const KNOWLEDGE_DIR = process.env.KNOWLEDGE_DIR ? path.resolve(process.en
 export const SHARED_DIR = path.resolve(import.meta.dirname, '../../shared');
 
 /** One index for the whole run: built by the first test file that needs it, loaded by the rest. */
-const INDEX_DIR = path.join(tmpdir(), 'milestone-test-index');
+export const INDEX_DIR = path.join(tmpdir(), 'milestone-test-index');
 
 let assistant: Promise<Assistant> | undefined;
 

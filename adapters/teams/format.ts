@@ -23,7 +23,9 @@ export function toMarkdown(reply: Reply): string {
   const lines = [...reply.parts.body];
   if (reply.parts.citations.length) {
     lines.push('', `**${reply.parts.sourcesLabel}:**`);
-    for (const c of reply.parts.citations) lines.push(`- [${c.title.replace(/[[\]]/g, '')}](${c.url}) (${c.checkedLabel})`);
+    reply.parts.citations.forEach((c, i) =>
+      lines.push(`${reply.parts.numbered ? `${i + 1}.` : '-'} [${c.title.replace(/[[\]]/g, '')}](${c.url}) (${c.checkedLabel})`),
+    );
   }
   if (reply.parts.footer.length) lines.push('', `_${reply.parts.footer.join(' ')}_`);
   return lines.join('\n\n').replace(/\n\n\n\n/g, '\n\n');

@@ -21,7 +21,7 @@ export function toTelegramHtml(reply: Reply): string[] {
   const blocks: string[] = reply.parts.body.filter(Boolean).map(escapeHtml);
   if (reply.parts.citations.length) {
     const lines = reply.parts.citations.map(
-      (c) => `• <a href="${escapeAttribute(c.url)}">${escapeHtml(c.title)}</a> (${escapeHtml(c.checkedLabel)})`,
+      (c, i) => `${reply.parts.numbered ? `[${i + 1}]` : '•'} <a href="${escapeAttribute(c.url)}">${escapeHtml(c.title)}</a> (${escapeHtml(c.checkedLabel)})`,
     );
     blocks.push(`<b>${escapeHtml(reply.parts.sourcesLabel)}</b>\n${lines.join('\n')}`);
   }

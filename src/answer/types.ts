@@ -17,6 +17,8 @@ export interface AnswerRequest {
   region: Region;
   role: Role;
   search: SearchResult;
+  /** Called with the answer so far while an LLM streams it (channels show it progressively). */
+  onPartial?: (textSoFar: string) => void;
 }
 
 /** What an answerer found: the sentences to show, and the sources they come from. */
@@ -28,6 +30,10 @@ export interface Answer {
   passageLang: string;
   citations: Citation[];
   confidence: number;
+  /** The sentences carry [n] markers that number the citations. */
+  numbered?: boolean;
+  /** For LLM answers: whether every cited passage contains the facts it is cited for. */
+  faithful?: boolean;
 }
 
 /** Turns retrieved documents into an answer: extractive offline, or by an LLM when configured. */

@@ -26,6 +26,8 @@ export interface EvalDetail {
   escalate: boolean;
   reason: string | null;
   ms: number;
+  /** With an LLM: whether every cited passage contains the facts it is cited for. */
+  faithful?: boolean;
 }
 
 export function readEvalFile(file: string): EvalItem[] {
@@ -65,6 +67,7 @@ export async function askOnce(
     reason: result.escalation?.reason ?? null,
     ms: Math.round(ms * 100) / 100,
     confidence: result.answer?.confidence ?? 0,
+    ...(result.answer?.faithful === undefined ? {} : { faithful: result.answer.faithful }),
   };
 }
 
@@ -95,6 +98,7 @@ export function scoreEval(items: EvalItem[], details: EvalDetail[]) {
       abstain_rate: share(none.filter(([, d]) => !d.found).length, none.length),
       false_abstain_rate: share(answerable.filter(([, d]) => !d.found).length, answerable.length),
       reply_lang_rate: share(pairs.filter(([item, d]) => d.lang === item.lang).length, pairs.length),
+      faithfulness: share(pairs.filter(([, d]) => d.faithful === true).length, pairs.filter(([, d]) => d.faithful !== undefined).length),
       p50_ms: percentile(pairs.map(([, d]) => d.ms), 50),
       p95_ms: percentile(pairs.map(([, d]) => d.ms), 95),
     };

@@ -22,6 +22,8 @@ export interface EngineParts {
   detector: LanguageDetector;
   /** The time, for office hours; tests set it. */
   now?: () => Date;
+  /** Rewrites a follow-up ("and for my wife?") as a standalone question (with an LLM). */
+  condense?: (question: string, recent: ConversationState['recent']) => Promise<string>;
 }
 
 /**
@@ -108,9 +110,10 @@ export class Engine {
   }
 
   private async answer(text: string, state: ConversationState, tr: Translator, region: Region, role: Role): Promise<EngineResult> {
-    const { retriever, answerer } = this.parts;
-    const search = await retriever.search(text, tr.lang, { scopes: [region.id, region.country, 'eu'], role });
-    const answer = await answerer.answer({ question: text, lang: tr.lang, region, role, search });
+    const { retriever, answerer, condense } = this.parts;
+    const question = condense && state.recent.length ? await condense(text, state.recent).catch(() => text) : text;
+    const search = await retriever.search(question, tr.lang, { scopes: [region.id, region.country, 'eu'], role });
+    const answer = await answerer.answer({ question, lang: tr.lang, region, role, search });
     remember(state, 'user', text);
     if (!answer.found) {
       state.misses += 1;
@@ -144,6 +147,7 @@ export class Engine {
     const reply = makeReply('answer', tr, body, {
       citations: answer.citations,
       footer: [tr.t('answer.disclaimer', { office: office.name })],
+      numbered: answer.numbered,
     });
     remember(state, 'bot', answer.sentences.join(' '));
     return {
@@ -151,7 +155,7 @@ export class Engine {
       state,
       events: [],
       lang: tr.lang,
-      answer: { found: true, citations: answer.citations, confidence: answer.confidence },
+      answer: { found: true, citations: answer.citations, confidence: answer.confidence, faithful: answer.faithful },
     };
   }
 

@@ -7,7 +7,7 @@ export function makeReply(
   kind: Reply['kind'],
   tr: Translator,
   body: string[],
-  options: { citations?: Citation[]; footer?: string[]; choices?: Choice[] } = {},
+  options: { citations?: Citation[]; footer?: string[]; choices?: Choice[]; numbered?: boolean } = {},
 ): Reply {
   const citations = (options.citations ?? []).map((c) => ({ ...c, checkedLabel: tr.t('answer.checked', { date: c.verified }) }));
   const footer = options.footer ?? [];
@@ -15,7 +15,7 @@ export function makeReply(
   const lines = [...body];
   if (citations.length) {
     lines.push('', `${sourcesLabel}:`);
-    for (const c of citations) lines.push(`• ${c.title} – ${c.url} (${c.checkedLabel})`);
+    citations.forEach((c, i) => lines.push(`${options.numbered ? `[${i + 1}]` : '•'} ${c.title} – ${c.url} (${c.checkedLabel})`));
   }
   if (footer.length) lines.push('', ...footer);
   return {
@@ -23,7 +23,7 @@ export function makeReply(
     lang: tr.lang,
     dir: tr.dir,
     text: lines.join('\n').trim(),
-    parts: { body, citations, sourcesLabel, footer },
+    parts: { body, citations, sourcesLabel, footer, numbered: Boolean(options.numbered) },
     choices: options.choices,
   };
 }

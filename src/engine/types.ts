@@ -63,7 +63,14 @@ export interface Reply {
   /** The whole reply as plain text, sources included. */
   text: string;
   /** The same reply in parts, for channels that format (links, bold, cards). */
-  parts: { body: string[]; citations: (Citation & { checkedLabel: string })[]; sourcesLabel: string; footer: string[] };
+  parts: {
+    body: string[];
+    citations: (Citation & { checkedLabel: string })[];
+    sourcesLabel: string;
+    footer: string[];
+    /** The body cites its sources as [1], [2]… in the order of `citations`. */
+    numbered: boolean;
+  };
   choices?: Choice[];
 }
 
@@ -84,6 +91,6 @@ export interface EngineResult {
   /** Detected or chosen language of the message. */
   lang: string;
   /** Present when the message was a question the engine tried to answer. */
-  answer?: { found: boolean; citations: Citation[]; confidence: number };
+  answer?: { found: boolean; citations: Citation[]; confidence: number; faithful?: boolean };
   escalation?: { reason: EscalationReason; severity: 'normal' | 'urgent' };
 }

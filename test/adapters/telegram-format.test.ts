@@ -12,6 +12,7 @@ const reply = (body: string[]): Reply => ({
     citations: [{ title: 'Work <rights> & you', url: 'https://example.org/a?b=1&c="2"', sources: [], docId: 'x', verified: '2026-11-25', checkedLabel: 'checked 2026-11-25' }],
     sourcesLabel: 'Sources',
     footer: ['Not legal advice.'],
+    numbered: false,
   },
 });
 

@@ -37,3 +37,80 @@ export async function startEmbeddingsDouble(options: { fail?: boolean } = {}): P
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+export interface ChatRequest {
+  model: string;
+  stream?: boolean;
+  messages: { role: string; content: string }[];
+}
+
+/** What the scripted model does with one request. */
+export type ChatBehaviour =
+  | { content: string; delayMs?: number }
+  | { stream: string[] }
+  | { status: number; body?: unknown }
+  | { malformed: true };
+
+/**
+ * A local OpenAI-compatible chat-completions server (/v1/chat/completions, plain and
+ * streaming) whose replies a test scripts, request by request.
+ */
+export async function startChatDouble(script: (request: ChatRequest) => ChatBehaviour) {
+  const requests: ChatRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
+      requests.push(request);
+      const behaviour = script(request);
+      const send = () => {
+        if ('malformed' in behaviour) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end('{"choices": [ {"mess');
+        }
+        if ('status' in behaviour) {
+          res.writeHead(behaviour.status, { 'content-type': 'application/json' });
+          return res.end(JSON.stringify(behaviour.body ?? { error: { message: 'scripted failure', type: 'server_error' } }));
+        }
+        if ('stream' in behaviour) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          behaviour.stream.forEach((piece, i) =>
+            res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: request.model, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: piece } : { content: piece }, finish_reason: null }] })}\n\n`),
+          );
+          res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: request.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+          return res.end('data: [DONE]\n\n');
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'c1',
+            object: 'chat.completion',
+            created: 1,
+            model: request.model,
+            choices: [{ index: 0, message: { role: 'assistant', content: behaviour.content }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+      };
+      const delay = 'delayMs' in behaviour ? (behaviour.delayMs ?? 0) : 0;
+      if (delay) setTimeout(send, delay);
+      else send();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`,
+    requests,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The numbered passages the answer prompt gave the model. */
+export function passagesOf(request: ChatRequest): string[] {
+  const system = request.messages.find((m) => m.role === 'system')?.content ?? '';
+  return [...system.matchAll(/^\[(\d+)\] (.*)$/gm)].map((m) => m[2]!);
+}

@@ -26,6 +26,8 @@ Commands:
   bench  [--json]             measure engine latency, index build, start time, memory
   qr     <region-id> [--out DIR] [--bot USERNAME]           the region's Telegram deep-link QR code (PNG and SVG)
   teams-package [--out FILE]  the Teams app zip (manifest + icons) for sideloading, bot id from MICROSOFT_APP_ID
+  retention --dry-run|--apply run the retention rules now (close idle conversations, delete expired messages)
+  gaps   --region R [--days N] [--json]                   questions that found no good answer, grouped
 
 Every command takes --help. Configuration comes from the environment (see README.md).`,
   serve: 'milestone serve\n\nRuns the HTTP server (web chat on http://localhost:PORT/, /healthz) and every configured channel.',
@@ -35,6 +37,8 @@ Every command takes --help. Configuration comes from the environment (see README
   eval: 'milestone eval --file F [--json] [--details]\n\nRuns a JSON Lines eval file through the engine. --json prints the metrics as one JSON object on the last line; --details first prints one JSON line per item.',
   qr: 'milestone qr <region-id> [--out DIR] [--bot USERNAME]\n\nWrites <region-id>-telegram.png and .svg (default folder: ./qr) for https://t.me/<bot>?start=<region-id>. The bot username comes from --bot, or from the Bot API (getMe) when TELEGRAM_BOT_TOKEN is set.',
   'teams-package': 'milestone teams-package [--out FILE]\n\nWrites the Teams app zip (default milestone-teams.zip): manifest.json with MICROSOFT_APP_ID as bot and app id, and the icons. Upload it in Teams (Apps > Manage your apps > Upload an app).',
+  retention: 'milestone retention --dry-run|--apply\n\nRuns the retention rules of regions.yaml now: conversations idle longer than idle_close_days (default 30) are closed; messages of conversations closed longer than delete_closed_after_days (default 90) ago are deleted. --dry-run only counts.',
+  gaps: 'milestone gaps --region R [--days N] [--json]\n\nThe questions of region R that found no good answer in the last N days (default 7), grouped by topic: the weekly knowledge-gap report for staff.',
   bench: 'milestone bench [--json]\n\nMeasures engine latency per message (offline, all regions loaded, a mixed multilingual stream), index build time, start time, memory. --json prints them as the last line.',
 };
 
@@ -54,6 +58,9 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
       file: { type: 'string' },
       count: { type: 'string' },
       out: { type: 'string' },
+      days: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      apply: { type: 'boolean' },
       bot: { type: 'string' },
     },
     strict: false,
@@ -190,6 +197,44 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
         }
         const written = await writeRegionQr(username, regionId, path.resolve(typeof values.out === 'string' ? values.out : 'qr'));
         console.log(`${written.url}\n${written.png}\n${written.svg}`);
+        return 0;
+      }
+      case 'retention': {
+        if (Boolean(values['dry-run']) === Boolean(values.apply)) {
+          console.error('milestone retention: give exactly one of --dry-run or --apply');
+          return 2;
+        }
+        const { Store } = await import('../store/index.js');
+        const { loadKnowledge } = await import('../knowledge/index.js');
+        const { runRetention } = await import('../privacy/retention.js');
+        const store = await Store.openSqlite(config.dataDir);
+        const reports = await runRetention(store, loadKnowledge(config.knowledgeDir), { apply: Boolean(values.apply) });
+        await store.close();
+        for (const r of reports) {
+          console.log(`${r.regionId.padEnd(20)} ${values.apply ? 'closed' : 'would close'} ${r.closed}, ${values.apply ? 'purged' : 'would purge'} ${r.purgedConversations} conversations (${r.purgedMessages} messages)`);
+        }
+        return 0;
+      }
+      case 'gaps': {
+        const regionId = typeof values.region === 'string' ? values.region : '';
+        const { Store } = await import('../store/index.js');
+        const { loadKnowledge } = await import('../knowledge/index.js');
+        const { ConceptMatcher } = await import('../retrieval/index.js');
+        const { knowledgeGaps } = await import('../reports/gaps.js');
+        const knowledge = loadKnowledge(config.knowledgeDir);
+        if (!knowledge.regions.has(regionId)) {
+          console.error(`milestone gaps: give --region, one of ${[...knowledge.regions.keys()].join(', ')}`);
+          return 2;
+        }
+        const days = Number(values.days ?? 7);
+        const store = await Store.openSqlite(config.dataDir);
+        const groups = await knowledgeGaps(store, new ConceptMatcher(knowledge.concepts), regionId, Date.now() - days * 86_400_000);
+        await store.close();
+        if (values.json) console.log(JSON.stringify({ region: regionId, days, groups }));
+        else {
+          console.log(`Questions without a good answer in ${regionId}, last ${days} days: ${groups.reduce((n, g) => n + g.count, 0)}`);
+          for (const g of groups) console.log(`${String(g.count).padStart(4)}  ${g.topic}  [${g.languages.join(' ')}]\n      e.g. ${g.examples.join(' | ')}`);
+        }
         return 0;
       }
       case 'teams-package': {

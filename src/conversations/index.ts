@@ -1,1 +1,2 @@
 export { ConversationService, type Delivery, type DeliveryListener } from './service.js';
+export { RateLimiter } from './limits.js';

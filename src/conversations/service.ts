@@ -1,5 +1,7 @@
-import type { Engine } from '../engine/index.js';
-import type { EngineResult, IncomingMessage } from '../engine/types.js';
+import { makeReply, type Engine } from '../engine/index.js';
+import { newConversationState, type EngineResult, type IncomingMessage } from '../engine/types.js';
+import { redactPersonalData } from '../privacy/redact.js';
+import { RateLimiter } from './limits.js';
 import type { Store, UserExport } from '../store/index.js';
 
 export interface Delivery extends EngineResult {
@@ -7,12 +9,19 @@ export interface Delivery extends EngineResult {
   userId: string;
   /** Filled when the user asked for a copy of their data. */
   export?: UserExport;
+  /** Milliseconds the engine and the store took for this message or burst. */
+  elapsedMs?: number;
   /**
    * True for a message that was answered together with later ones of the same burst:
    * its replies are in the delivery of the burst's last message, and it has none itself.
    */
   merged?: boolean;
+  /** True when the message was refused by the per-user rate limit. */
+  limited?: boolean;
 }
+
+/** Messages per user and minute before the rate limit answers instead of the engine. */
+const MESSAGES_PER_MINUTE = 20;
 
 /** Told of every delivery, after it was stored: the handoff listens here. */
 export type DeliveryListener = (delivery: Delivery, messages: IncomingMessage[]) => Promise<void>;
@@ -35,10 +44,16 @@ export class ConversationService {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly listeners: DeliveryListener[] = [];
 
+  private readonly limiter: RateLimiter;
+  private readonly limitNotices = new RateLimiter(1, 60_000);
+
   constructor(
     readonly engine: Engine,
     readonly store: Store,
-  ) {}
+    options: { messagesPerMinute?: number } = {},
+  ) {
+    this.limiter = new RateLimiter(options.messagesPerMinute ?? MESSAGES_PER_MINUTE, 60_000);
+  }
 
   /** Called after each processed message (or burst), inside the conversation's lock. */
   onDelivery(listener: DeliveryListener): void {
@@ -62,6 +77,9 @@ export class ConversationService {
 
   receive(message: IncomingMessage): Promise<Delivery> {
     const key = `${message.channel}:${message.userId}`;
+    // A flood from one account is answered with one short note and never reaches the engine,
+    // so it does not slow anybody else.
+    if (!this.limiter.allow(key)) return Promise.resolve(this.limited(message, this.limitNotices.allow(key)));
     return new Promise<Delivery>((resolve, reject) => {
       const queue = this.waiting.get(key) ?? [];
       queue.push({ message, resolve, reject });
@@ -93,6 +111,13 @@ export class ConversationService {
     }
   }
 
+  /** The over-limit note is sent once a minute; further messages of the flood get no reply. */
+  private limited(message: IncomingMessage, notify: boolean): Delivery {
+    const tr = this.engine.translator(message.languageHint);
+    const replies = notify ? [makeReply('notice', tr, [tr.t('input.rate_limited')])] : [];
+    return { replies, state: newConversationState(), events: [], lang: tr.lang, conversationId: '', userId: '', limited: true };
+  }
+
   private take(key: string): Pending[] {
     const batch = this.waiting.get(key) ?? [];
     this.waiting.delete(key);
@@ -104,6 +129,7 @@ export class ConversationService {
     const userId = await this.store.ensureUser(first.channel, first.userId);
     const conversation = await this.store.openConversation(userId);
     const before = conversation.state;
+    const started = performance.now();
     const result = await this.engine.handleBurst(messages, before);
     const delivery: Delivery = { ...result, conversationId: conversation.id, userId };
 
@@ -133,7 +159,13 @@ export class ConversationService {
       }
       if (event.type === 'export-data') delivery.export = await this.store.exportUser(userId);
     }
+    for (const event of result.events) {
+      if (event.type === 'unanswered' && result.state.regionId) {
+        await this.store.addUnanswered(result.state.regionId, redactPersonalData(event.question), result.lang);
+      }
+    }
     await this.store.saveState(conversation.id, result.state);
+    delivery.elapsedMs = performance.now() - started;
     for (const listener of this.listeners) await listener(delivery, messages);
     return delivery;
   }

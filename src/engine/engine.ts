@@ -33,6 +33,11 @@ export interface EngineParts {
 export class Engine {
   constructor(private readonly parts: EngineParts) {}
 
+  /** A translator for a language (or English), for notes outside the engine's own turns. */
+  translator(lang: string | undefined) {
+    return this.parts.i18n.translator(lang ?? 'en');
+  }
+
   /** Several short messages sent in a burst are answered once, together. */
   async handleBurst(messages: IncomingMessage[], state: ConversationState): Promise<EngineResult> {
     const texts = messages.filter((m) => m.kind === 'text' && m.text?.trim()).map((m) => m.text!.trim());

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createAssistant, type Assistant } from '../app.js';
 import type { Config } from '../config/index.js';
-import { ConversationService } from '../conversations/index.js';
+import pino from 'pino';
+import { ConversationService, RateLimiter } from '../conversations/index.js';
+import { runRetention } from '../privacy/retention.js';
+import { createMetrics } from './metrics.js';
 import { MAX_MESSAGE_CHARS, type Reply } from '../engine/index.js';
 import { HandoffService } from '../handoff/index.js';
 import { SUPPORTED_LANGUAGES } from '../i18n/index.js';
@@ -19,6 +22,10 @@ const WEB_CHAT = path.join(import.meta.dirname, 'web', 'chat.html');
 const STAFF_CONSOLE = path.join(import.meta.dirname, 'web', 'staff.html');
 /** How often queued cases are checked for users who waited too long. */
 const UNCLAIMED_CHECK_MS = 60_000;
+/** How often the retention rules run. */
+const RETENTION_EVERY_MS = 6 * 3_600_000;
+/** Requests per minute one address may make to the web chat and staff API. */
+const REQUESTS_PER_IP_PER_MINUTE = 120;
 
 const chatRequest = z.object({
   userId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
@@ -49,10 +56,14 @@ export async function startServer(
   config: Config,
   options: { log?: (line: string) => void; channels?: ChannelFactory[] } = {},
 ): Promise<RunningServer> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  // JSON logs (pino) carry ids and events, never message text, names or phone numbers.
+  const logger = pino({ level: config.logLevel });
+  const log = options.log ?? ((line: string) => logger.info(line));
   const assistant = await createAssistant(config);
   const store = await Store.openSqlite(config.dataDir);
   const conversations = new ConversationService(assistant.engine, store);
+  const metrics = createMetrics(conversations, store);
+  const perIp = new RateLimiter(REQUESTS_PER_IP_PER_MINUTE, 60_000);
   const hub = new Hub();
   const handoff = new HandoffService(store, conversations, assistant.knowledge, assistant.i18n, { log });
   handoff.addSink(consoleSink(hub));
@@ -88,6 +99,19 @@ export async function startServer(
       try {
         if (req.method === 'GET' && url.pathname === '/healthz') {
           return sendJson(res, 200, { ok: true, documents: assistant.knowledge.documents.length });
+        }
+        if (req.method === 'GET' && url.pathname === '/readyz') {
+          // Ready when the store answers too (a database restart makes this fail until it is back).
+          await store.db.selectFrom('users').select('id').limit(1).execute();
+          return sendJson(res, 200, { ready: true });
+        }
+        if (req.method === 'GET' && url.pathname === '/metrics') {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          return res.end(await metrics.metrics());
+        }
+        // Web chat and staff console are open to the internet: limit each address.
+        if ((url.pathname.startsWith('/api/chat') || url.pathname.startsWith('/staff/api')) && !perIp.allow(req.socket.remoteAddress ?? '?')) {
+          throw new HttpError(429, 'too many requests; wait a minute');
         }
         if (req.method === 'GET' && url.pathname === '/') return html(res, pages.chat);
         if (req.method === 'GET' && url.pathname === '/staff') return html(res, pages.staff);
@@ -127,6 +151,14 @@ export async function startServer(
   const url = `http://localhost:${port}`;
   const reminder = setInterval(() => void handoff.remindUnclaimed().catch((e: Error) => log(`handoff: ${e.message}`)), UNCLAIMED_CHECK_MS);
   reminder.unref();
+  const retention = setInterval(
+    () =>
+      void runRetention(store, assistant.knowledge, { apply: true })
+        .then((reports) => log(`retention: ${reports.map((r) => `${r.regionId} closed ${r.closed} purged ${r.purgedConversations}`).join('; ')}`))
+        .catch((e: Error) => log(`retention: ${e.message}`)),
+    RETENTION_EVERY_MS,
+  );
+  retention.unref();
   log(
     `milestone: web chat on ${url}/, staff console on ${url}/staff (${assistant.knowledge.documents.length} documents, ${assistant.knowledge.regions.size} regions)` +
       (channels.length ? `; channels: ${channels.map((c) => c.name).join(', ')}` : ''),
@@ -141,6 +173,7 @@ export async function startServer(
     staffToken,
     async close() {
       clearInterval(reminder);
+      clearInterval(retention);
       for (const channel of channels) await channel.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -132,6 +132,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('channel_refs').ifExists().execute();
     },
   },
+  '2026-11-25-005-unanswered': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('unanswered')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('region_id', 'text', (c) => c.notNull())
+        .addColumn('question', 'text', (c) => c.notNull())
+        .addColumn('lang', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('unanswered_region').on('unanswered').columns(['region_id', 'created_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('unanswered').ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -36,5 +36,6 @@ export interface Database {
   channel_refs: { channel: string; channel_user_id: string; reference: string; updated_at: number };
   staff_channels: { region_id: string; channel: string; chat_id: string; reference: string; registered_by: string; created_at: number };
   feedback: { id: string; conversation_id: string; message_ref: string; rating: number; created_at: number };
+  unanswered: { id: string; region_id: string; question: string; lang: string | null; created_at: number };
   audit_log: { id: string; action: string; detail: string | null; created_at: number };
 }

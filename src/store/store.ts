@@ -328,6 +328,74 @@ export class Store {
       .execute();
   }
 
+  /** A question that found no good answer (personal details already removed), for the gap report. */
+  async addUnanswered(regionId: string, question: string, lang: string): Promise<void> {
+    await this.db.insertInto('unanswered').values({ id: randomUUID(), region_id: regionId, question, lang, created_at: Date.now() }).execute();
+  }
+
+  async listUnanswered(regionId: string, since: number): Promise<{ question: string; lang: string | null; createdAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('unanswered')
+      .select(['question', 'lang', 'created_at'])
+      .where('region_id', '=', regionId)
+      .where('created_at', '>=', since)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({ question: r.question, lang: r.lang, createdAt: Number(r.created_at) }));
+  }
+
+  /**
+   * Retention for one region: open conversations idle since `idleBefore` are closed;
+   * messages of conversations closed before `closedBefore` are deleted (with their handoff
+   * events), leaving an anonymous audit line. With `apply: false` only counts.
+   */
+  async applyRetention(
+    regionId: string,
+    idleBefore: number,
+    closedBefore: number,
+    apply: boolean,
+  ): Promise<{ closed: number; purgedConversations: number; purgedMessages: number }> {
+    const idle = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('region_id', '=', regionId)
+      .where('closed_at', 'is', null)
+      .where('updated_at', '<', idleBefore)
+      .execute();
+    const due = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('region_id', '=', regionId)
+      .where('closed_at', 'is not', null)
+      .where('closed_at', '<', closedBefore)
+      .execute();
+    const ids = due.map((r) => r.id);
+    const messages = ids.length
+      ? Number((await this.db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).where('conversation_id', 'in', ids).executeTakeFirst())?.n ?? 0)
+      : 0;
+    if (apply) {
+      await this.db.transaction().execute(async (trx) => {
+        if (idle.length) {
+          await trx.updateTable('conversations').set({ closed_at: Date.now() }).where('id', 'in', idle.map((r) => r.id)).execute();
+        }
+        if (ids.length) {
+          await trx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
+          await trx.deleteFrom('handoff_events').where('conversation_id', 'in', ids).execute();
+          await trx.deleteFrom('feedback').where('conversation_id', 'in', ids).execute();
+          await trx.deleteFrom('staff_threads').where('conversation_id', 'in', ids).execute();
+          await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
+        }
+        if (idle.length || ids.length) {
+          await trx
+            .insertInto('audit_log')
+            .values({ id: randomUUID(), action: 'retention', detail: JSON.stringify({ regionId, closed: idle.length, purged: ids.length }), created_at: Date.now() })
+            .execute();
+        }
+      });
+    }
+    return { closed: idle.length, purgedConversations: ids.length, purgedMessages: messages };
+  }
+
   async exportUser(userId: string): Promise<UserExport | undefined> {
     const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
     if (!user) return undefined;

@@ -1,7 +1,7 @@
 import type { Knowledge, Passage } from '../knowledge/types.js';
-import type { Analyzer } from '../retrieval/index.js';
+import type { Analysis, Analyzer } from '../retrieval/index.js';
 import { words } from '../retrieval/index.js';
-import { confidenceOf, MIN_CONFIDENCE } from './confidence.js';
+import { confidenceOf, isNotConfirmedPassage, judgeEvidence, MIN_CONFIDENCE } from './confidence.js';
 import type { Answer, AnswerRequest, Answerer, Citation } from './types.js';
 
 /** An answer fits a phone screen: a few sentences, at most this many characters. */
@@ -16,6 +16,7 @@ const RELATED_SCORE = 0.6;
  */
 export class ExtractiveAnswerer implements Answerer {
   private readonly titles = new Map<string, Map<string, string>>();
+  private readonly sentenceCache = new Map<string, { text: string; analysis: Analysis }[]>();
 
   constructor(
     private readonly knowledge: Knowledge,
@@ -31,12 +32,13 @@ export class ExtractiveAnswerer implements Answerer {
   async answer(request: AnswerRequest): Promise<Answer> {
     const { search } = request;
     const best = search.hits[0];
-    const confidence = confidenceOf(best, search.queryConcepts);
-    if (!best || confidence < MIN_CONFIDENCE) {
+    const { answerable, confidence } = judgeEvidence(request.question, request.region.country, search);
+    if (!best || !answerable) {
       return { found: false, sentences: [], passageLang: request.lang, citations: [], confidence };
     }
     const passageLang = this.pickLanguage(best.docId, request.lang, request.region.languages);
-    const sentences = this.selectSentences(request.question, request.lang, best.docId, passageLang);
+    const matched = best.passageIds.map((id) => this.knowledge.passages.find((p) => p.id === id)?.position).filter((n): n is number => n !== undefined);
+    const sentences = this.selectSentences(request.question, request.lang, best.docId, passageLang, matched);
     // Further documents are cited only when they are nearly as relevant as the first.
     const cited = search.hits
       .slice(0, 3)
@@ -48,6 +50,16 @@ export class ExtractiveAnswerer implements Answerer {
       citations: cited.map((hit) => this.citation(hit.docId, passageLang)),
       confidence,
     };
+  }
+
+  /** A passage's sentences with their analysis, computed once per passage. */
+  private sentencesOf(passage: Passage): { text: string; analysis: Analysis }[] {
+    let sentences = this.sentenceCache.get(passage.id);
+    if (!sentences) {
+      sentences = splitSentences(passage.text).map((text) => ({ text, analysis: this.analyzer.analyze(text, passage.lang) }));
+      this.sentenceCache.set(passage.id, sentences);
+    }
+    return sentences;
   }
 
   /** The user's language if the document exists in it, else English, else a local language. */
@@ -70,7 +82,7 @@ export class ExtractiveAnswerer implements Answerer {
    * words, numbers when the question asks how much or when) and keeps the best few, in
    * document order. The opening paragraph, written to answer the main question, gets a head start.
    */
-  private selectSentences(question: string, questionLang: string, docId: string, lang: string): string[] {
+  private selectSentences(question: string, questionLang: string, docId: string, lang: string, matchedPositions: number[]): string[] {
     const query = this.analyzer.analyze(question, questionLang);
     const queryTerms = new Set(query.terms);
     const queryWords = new Set(words(question));
@@ -78,18 +90,18 @@ export class ExtractiveAnswerer implements Answerer {
     const candidates: { text: string; score: number; order: number }[] = [];
     let order = 0;
     for (const passage of passages) {
-      const sentences = splitSentences(passage.text);
-      sentences.forEach((text, index) => {
-        const analysis = this.analyzer.analyze(text, lang);
+      for (const [index, { text, analysis }] of this.sentencesOf(passage).entries()) {
         let score = 0;
         for (const concept of analysis.concepts) if (query.concepts.has(concept)) score += 2;
         for (const term of new Set(analysis.terms)) if (queryTerms.has(term)) score += 1;
         for (const word of words(text)) if (/\d/.test(word) && queryWords.has(word)) score += 1.5;
-        if (passage.position === 0) score += index === 0 ? 2.5 : 1.5;
+        if (passage.position === 0) score += index === 0 ? 3 : 2;
+        // The section the search itself found best for this question.
+        if (passage.position > 0 && passage.position === matchedPositions.find((p) => p > 0)) score += 1.5;
         if (/\d/.test(text)) score += 0.5;
-        if (isWhatIsNotConfirmed(passage)) score -= 1.5;
+        if (isNotConfirmedPassage(passage)) score -= 1.5;
         candidates.push({ text, score: score / Math.sqrt(1 + text.length / 200), order: order++ });
-      });
+      }
     }
     candidates.sort((a, b) => b.score - a.score);
     const chosen: typeof candidates = [];
@@ -102,10 +114,6 @@ export class ExtractiveAnswerer implements Answerer {
     }
     return chosen.sort((a, b) => a.order - b.order).map((c) => c.text);
   }
-}
-
-function isWhatIsNotConfirmed(passage: Passage): boolean {
-  return passage.position > 0 && /not confirmed|nicht bestätigt|no confirmat|non confermat|ei vahvistettu|inte bekräftat|niepotwierdzon|niet bevestigd|ni potrjen|δεν επιβεβαι/i.test(passage.heading);
 }
 
 /** Splits Markdown prose into sentences, dropping list markers and emphasis. */

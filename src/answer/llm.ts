@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { Knowledge, Passage } from '../knowledge/types.js';
 import { redactPersonalData } from '../privacy/redact.js';
-import { MIN_CONFIDENCE, confidenceOf } from './confidence.js';
+import { judgeEvidence } from './confidence.js';
 import { fill, loadPrompt } from './prompts.js';
 import type { Answer, AnswerRequest, Answerer, Citation } from './types.js';
 
@@ -66,8 +66,8 @@ export class LlmAnswerer implements Answerer {
 
   async answer(request: AnswerRequest): Promise<Answer> {
     const { search } = request;
-    const confidence = confidenceOf(search.hits[0], search.queryConcepts);
-    if (!search.hits[0] || confidence < MIN_CONFIDENCE) return this.fallback.answer(request);
+    const { answerable, confidence } = judgeEvidence(request.question, request.region.country, search);
+    if (!answerable) return this.fallback.answer(request);
     const passages = this.passagesFor(request);
     const prompt = loadPrompt('answer');
     const values = {

@@ -449,11 +449,16 @@ export function officeHours(region: Region, lang: string): string {
   return `${span} ${from}–${to}`;
 }
 
+const displayNames = new Map<string, Intl.DisplayNames | null>();
+
 /** A language's name in the reader's language ("англійська" for en, read in Ukrainian). */
 export function languageName(code: string, inLang: string): string {
-  try {
-    return new Intl.DisplayNames([inLang], { type: 'language' }).of(code) ?? code;
-  } catch {
-    return code;
+  if (!displayNames.has(inLang)) {
+    try {
+      displayNames.set(inLang, new Intl.DisplayNames([inLang], { type: 'language' }));
+    } catch {
+      displayNames.set(inLang, null);
+    }
   }
+  return displayNames.get(inLang)?.of(code) ?? code;
 }

@@ -1,5 +1,8 @@
 import type { Concept } from '../knowledge/types.js';
-import { stripProclitics, words } from './text.js';
+import { isHan, stripProclitics, words } from './text.js';
+
+/** Terms are indexed by the first letters of their first word (shorter words by all of it). */
+const PREFIX = 3;
 
 interface Term {
   conceptId: string;
@@ -13,14 +16,20 @@ interface Term {
  */
 export class ConceptMatcher {
   private readonly byPrefix = new Map<string, Term[]>();
+  /** Chinese terms match anywhere inside a run of characters: Chinese puts no spaces between words. */
+  private readonly han: Term[] = [];
 
   constructor(concepts: Concept[]) {
     for (const concept of concepts) {
       for (const terms of Object.values(concept.terms)) {
         for (const term of terms) {
-          const parts = words(term).map(stripProclitics);
-          if (parts.length === 0 || parts[0]!.length < 2) continue;
-          const key = parts[0]!.slice(0, 2);
+          const parts = words(term);
+          if (parts.length === 0 || parts[0]!.length < 1) continue;
+          if (parts.length === 1 && isHan(parts[0]!)) {
+            this.han.push({ conceptId: concept.id, parts });
+            continue;
+          }
+          const key = parts[0]!.slice(0, PREFIX);
           const list = this.byPrefix.get(key) ?? [];
           list.push({ conceptId: concept.id, parts });
           this.byPrefix.set(key, list);
@@ -34,10 +43,17 @@ export class ConceptMatcher {
     const found = new Set<string>();
     const stripped = tokens.map(stripProclitics);
     for (let i = 0; i < tokens.length; i++) {
+      if (isHan(tokens[i]!)) {
+        for (const term of this.han) if (!found.has(term.conceptId) && tokens[i]!.includes(term.parts[0]!)) found.add(term.conceptId);
+        continue;
+      }
       for (const variant of new Set([tokens[i]!, stripped[i]!])) {
-        for (const term of this.byPrefix.get(variant.slice(0, 2)) ?? []) {
-          if (found.has(term.conceptId)) continue;
-          if (this.matchesAt(term.parts, tokens, stripped, i, variant)) found.add(term.conceptId);
+        // A term's first word is a prefix of the token: look up every prefix length up to PREFIX.
+        for (let length = 1; length <= Math.min(PREFIX, variant.length); length++) {
+          for (const term of this.byPrefix.get(variant.slice(0, length)) ?? []) {
+            if (found.has(term.conceptId) || term.parts[0]!.length < length || (length < PREFIX && term.parts[0]!.length > length)) continue;
+            if (this.matchesAt(term.parts, tokens, stripped, i, variant)) found.add(term.conceptId);
+          }
         }
       }
     }

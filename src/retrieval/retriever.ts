@@ -47,6 +47,8 @@ export interface DocumentHit {
   /** The query's concepts that the document does not name. */
   missingConcepts: string[];
   roleMatches: boolean;
+  /** The document's passages that matched, best first (from both rankings). */
+  passageIds: string[];
 }
 
 export interface SearchResult {
@@ -83,7 +85,8 @@ export class Retriever {
     readonly analyzer: Analyzer,
     private readonly embeddings: Embeddings,
     private readonly units: Unit[],
-    private readonly lexical: MiniSearch,
+    /** One BM25 index per scope (eu, a country, a region): a search reads only the three it needs. */
+    private readonly lexical: Map<string, MiniSearch>,
     private readonly vectors: HNSWLib,
   ) {
     for (const unit of units) {
@@ -109,13 +112,18 @@ export class Retriever {
       ? path.join(options.dataDir, 'index', `${knowledge.fingerprint}-${embeddings.id.replace(/[^a-zA-Z0-9.-]/g, '_')}`)
       : undefined;
     if (dir && existsSync(path.join(dir, 'lexical.json'))) {
-      const lexical = MiniSearch.loadJSON(readFileSync(path.join(dir, 'lexical.json'), 'utf8'), miniSearchOptions);
+      const saved = JSON.parse(readFileSync(path.join(dir, 'lexical.json'), 'utf8')) as Record<string, unknown>;
+      const lexical = new Map(Object.entries(saved).map(([scope, json]) => [scope, MiniSearch.loadJS(json as never, miniSearchOptions)]));
       const vectors = await HNSWLib.load(dir, embeddings);
       return new Retriever(knowledge, analyzer, embeddings, units, lexical, vectors);
     }
     const started = performance.now();
-    const lexical = new MiniSearch(miniSearchOptions);
-    lexical.addAll(units.map((unit, id) => ({ id, terms: analyzer.analyze(unit.text, unit.lang).terms.join(' ') })));
+    const lexical = new Map<string, MiniSearch>();
+    units.forEach((unit, id) => {
+      let index = lexical.get(unit.scope);
+      if (!index) lexical.set(unit.scope, (index = new MiniSearch(miniSearchOptions)));
+      index.add({ id, terms: analyzer.analyze(unit.text, unit.lang).terms.join(' ') });
+    });
     const documents = units.map(
       (unit, id) =>
         new Document<UnitMeta>({ pageContent: unit.text, metadata: { unit: id, docId: unit.docId, scope: unit.scope, audience: unit.audience } }),
@@ -127,7 +135,7 @@ export class Retriever {
       const temp = `${dir}.tmp-${process.pid}`;
       mkdirSync(temp, { recursive: true });
       await vectors.save(temp);
-      writeFileSync(path.join(temp, 'lexical.json'), JSON.stringify(lexical));
+      writeFileSync(path.join(temp, 'lexical.json'), JSON.stringify(Object.fromEntries(lexical)));
       try {
         renameSync(temp, dir);
       } catch {
@@ -149,21 +157,30 @@ export class Retriever {
     if (analysis.terms.length === 0) return { hits: [], queryConcepts };
 
     const lexicalRanks = new Map<string, { rank: number; score: number }>();
-    const lexicalResults = this.lexical.search(analysis.terms.join(' '), {
-      combineWith: 'OR',
-      filter: (result) => scopes.has(this.units[Number(result.id)]!.scope),
+    const passageRanks = new Map<string, { id: string; rank: number }[]>();
+    const notePassage = (unit: Unit, rank: number) => {
+      if (!unit.passageId) return;
+      const list = passageRanks.get(unit.docId) ?? [];
+      if (!list.some((p) => p.id === unit.passageId)) list.push({ id: unit.passageId, rank });
+      passageRanks.set(unit.docId, list);
+    };
+    const queryText = analysis.terms.join(' ');
+    const lexicalResults = [...scopes]
+      .flatMap((scope) => this.lexical.get(scope)?.search(queryText, { combineWith: 'OR' }) ?? [])
+      .sort((a, b) => b.score - a.score);
+    lexicalResults.slice(0, CANDIDATES).forEach((result, rank) => {
+      const unit = this.units[Number(result.id)]!;
+      if (!lexicalRanks.has(unit.docId)) lexicalRanks.set(unit.docId, { rank: lexicalRanks.size, score: result.score });
+      notePassage(unit, rank);
     });
-    for (const result of lexicalResults.slice(0, CANDIDATES)) {
-      const docId = this.units[Number(result.id)]!.docId;
-      if (!lexicalRanks.has(docId)) lexicalRanks.set(docId, { rank: lexicalRanks.size, score: result.score });
-    }
 
     const vectorResults = await this.vectorSearch(query, scopes);
     const vectorRanks = new Map<string, { rank: number; similarity: number }>();
-    for (const [doc, distance] of vectorResults) {
+    vectorResults.forEach(([doc, distance], rank) => {
       const docId = (doc.metadata as UnitMeta).docId;
       if (!vectorRanks.has(docId)) vectorRanks.set(docId, { rank: vectorRanks.size, similarity: 1 - distance });
-    }
+      notePassage(this.units[(doc.metadata as UnitMeta).unit]!, rank);
+    });
 
     const hits: DocumentHit[] = [];
     for (const docId of new Set([...lexicalRanks.keys(), ...vectorRanks.keys()])) {
@@ -182,6 +199,7 @@ export class Retriever {
         sharedConcepts: queryConcepts.filter((c) => concepts.has(c)),
         missingConcepts: queryConcepts.filter((c) => !concepts.has(c)),
         roleMatches,
+        passageIds: (passageRanks.get(docId) ?? []).sort((a, b) => a.rank - b.rank).map((p) => p.id),
       });
     }
     hits.sort((a, b) => b.score - a.score);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { ChatModel, ExtractiveAnswerer, LlmAnswerer, fill, loadPrompt, type Answerer } from './answer/index.js';
 import { redactPersonalData } from './privacy/redact.js';
@@ -19,10 +20,11 @@ export interface Assistant {
 
 /** Loads knowledge/, opens (or builds) the retrieval index and assembles the engine. */
 export async function createAssistant(
-  config: Pick<Config, 'knowledgeDir' | 'dataDir' | 'openai'>,
+  config: Pick<Config, 'knowledgeDir' | 'dataDir' | 'openai'> & { indexDir?: string },
   options: { persistIndex?: boolean; log?: (line: string) => void } = {},
 ): Promise<Assistant> {
-  const knowledge = loadKnowledge(config.knowledgeDir);
+  const indexDir = options.persistIndex === false ? undefined : (config.indexDir ?? path.join(config.dataDir, 'index'));
+  const knowledge = loadKnowledge(config.knowledgeDir, { cacheDir: indexDir });
   const concepts = new ConceptMatcher(knowledge.concepts);
   const embeddings: Embeddings & { id: string } =
     config.openai?.embeddingModel
@@ -30,7 +32,7 @@ export async function createAssistant(
       : new LocalEmbeddings(concepts);
   let indexBuildMs: number | undefined;
   const retriever = await Retriever.open(knowledge, embeddings, {
-    dataDir: options.persistIndex === false ? undefined : config.dataDir,
+    indexDir,
     onBuild: (ms) => (indexBuildMs = ms),
   });
   const i18n = new I18n();

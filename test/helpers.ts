@@ -11,12 +11,17 @@ export const SHARED_DIR = path.resolve(import.meta.dirname, '../../shared');
 /** One index for the whole run: built by the first test file that needs it, loaded by the rest. */
 export const INDEX_DIR = path.join(tmpdir(), 'milestone-test-index');
 
+/** Environment for servers started by tests: every one shares the same built index. */
+export function testEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PORT: '0', DATA_DIR: dataDir, INDEX_DIR, KNOWLEDGE_DIR, ...extra };
+}
+
 let assistant: Promise<Assistant> | undefined;
 
 /** The real assistant over the real knowledge base (offline, local embeddings). */
 export function realAssistant(): Promise<Assistant> {
   mkdirSync(INDEX_DIR, { recursive: true });
-  assistant ??= createAssistant({ knowledgeDir: KNOWLEDGE_DIR, dataDir: INDEX_DIR, openai: undefined });
+  assistant ??= createAssistant({ knowledgeDir: KNOWLEDGE_DIR, dataDir: INDEX_DIR, indexDir: INDEX_DIR, openai: undefined });
   return assistant;
 }
 

@@ -101,7 +101,7 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
         console.log(
           `index: ${knowledge.documents.length} documents, ${knowledge.passages.length} passages, ${assistant.retriever.unitCount} search units; ` +
             (assistant.indexBuildMs === undefined ? 'unchanged, loaded' : `built in ${Math.round(assistant.indexBuildMs)} ms`) +
-            ` (${Math.round(performance.now() - started)} ms in all), in ${path.join(config.dataDir, 'index')}`,
+            ` (${Math.round(performance.now() - started)} ms in all), in ${config.indexDir}`,
         );
         for (const region of knowledge.regions.values()) {
           const scopes = new Set([region.id, region.country, 'eu']);
@@ -283,9 +283,9 @@ async function chat(config: ReturnType<typeof loadConfig>, region?: string, role
 async function bench(config: ReturnType<typeof loadConfig>, json: boolean, count: number): Promise<number> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'milestone-bench-'));
   try {
-    const built = await createAssistant({ ...config, dataDir: scratch });
+    const built = await createAssistant({ ...config, dataDir: scratch, indexDir: scratch });
     const started = performance.now();
-    const assistant = await createAssistant({ ...config, dataDir: scratch });
+    const assistant = await createAssistant({ ...config, dataDir: scratch, indexDir: scratch });
     const startMs = performance.now() - started;
     const stream = benchQuestions(assistant.knowledge, count);
     for (const item of stream.slice(0, 20)) await askOnce(assistant.engine, item.text, item.regionId, item.role);

@@ -23,6 +23,7 @@ const url = (protocols: string[]) =>
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  INDEX_DIR: z.string().trim().min(1).optional(),
   KNOWLEDGE_DIR: z.string().trim().min(1).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
@@ -55,6 +56,8 @@ const schema = z.object({
 export interface Config {
   port: number;
   dataDir: string;
+  /** Where retrieval indexes are kept (default DATA_DIR/index); replicas may share one, read-only. */
+  indexDir: string;
   knowledgeDir: string;
   databaseUrl?: string;
   redisUrl?: string;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     dataDir: path.resolve(e.DATA_DIR),
+    indexDir: path.resolve(e.INDEX_DIR ?? path.join(e.DATA_DIR, 'index')),
     knowledgeDir: e.KNOWLEDGE_DIR ? path.resolve(e.KNOWLEDGE_DIR) : defaultKnowledgeDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { eld } from 'eld/medium';
+import { eld } from 'eld/extrasmall';
 import YAML from 'yaml';
 import { SUPPORTED_LANGUAGES } from './languages.js';
 

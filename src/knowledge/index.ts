@@ -1,3 +1,3 @@
-export { loadKnowledge, parseDocument, coverage } from './load.js';
+export { loadKnowledge, knowledgeFingerprint, parseDocument, coverage } from './load.js';
 export { splitPassages } from './passages.js';
 export * from './types.js';

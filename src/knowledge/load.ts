@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
@@ -239,12 +239,58 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
+/** What a knowledge cache file holds: the validated data, without compiled expressions. */
+interface CachedKnowledge {
+  regions: [string, Region][];
+  documents: KnowledgeDocument[];
+  rules: (Omit<EscalationRule, 'patterns'> & { patterns: { lang: string; source: string }[] })[];
+  concepts: Concept[];
+}
+
+/** The hash of every file under knowledge/: the same hash means the same knowledge. */
+export function knowledgeFingerprint(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of listFiles(dir)) hash.update(path.relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
 /**
  * Loads and validates everything under knowledge/. Any invalid file stops the load with a
- * KnowledgeError whose message is one line naming the file and the field.
+ * KnowledgeError whose message is one line naming the file and the field. With `cacheDir`,
+ * the validated result is kept there as JSON and read back while knowledge/ is unchanged
+ * (parsing the YAML of every file takes seconds; reading the JSON a fraction of that).
  */
-export function loadKnowledge(dir: string): Knowledge {
-  const hash = createHash('sha256');
+export function loadKnowledge(dir: string, options: { cacheDir?: string } = {}): Knowledge {
+  const fingerprint = knowledgeFingerprint(dir);
+  const cacheFile = options.cacheDir ? path.join(options.cacheDir, `knowledge-${fingerprint}.json`) : undefined;
+  if (cacheFile && existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedKnowledge;
+    return {
+      regions: new Map(cached.regions),
+      documents: cached.documents,
+      passages: cached.documents.flatMap(splitPassages),
+      escalationRules: cached.rules.map((rule) => ({ ...rule, patterns: rule.patterns.map((p) => ({ lang: p.lang, regex: new RegExp(p.source, 'iu') })) })),
+      concepts: cached.concepts,
+      fingerprint,
+    };
+  }
+  const knowledge = parseKnowledge(dir, fingerprint);
+  if (cacheFile) {
+    const cached: CachedKnowledge = {
+      regions: [...knowledge.regions],
+      documents: knowledge.documents,
+      rules: knowledge.escalationRules.map((rule) => ({ ...rule, patterns: rule.patterns.map((p) => ({ lang: p.lang, source: p.regex.source })) })),
+      concepts: knowledge.concepts,
+    };
+    mkdirSync(options.cacheDir!, { recursive: true });
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(cached));
+    renameSync(temp, cacheFile);
+  }
+  return knowledge;
+}
+
+function parseKnowledge(dir: string, fingerprint: string): Knowledge {
   const regions = loadRegions(dir);
   const scopes = new Set<string>(['eu']);
   for (const region of regions.values()) scopes.add(region.id).add(region.country);
@@ -252,14 +298,12 @@ export function loadKnowledge(dir: string): Knowledge {
   const documents: KnowledgeDocument[] = [];
   const seen = new Map<string, string>();
   for (const file of listFiles(dir)) {
-    const text = readFileSync(file, 'utf8');
     const relative = path.relative(dir, file);
-    hash.update(relative).update('\0').update(text).update('\0');
     const parts = relative.split(path.sep);
     if (parts.length < 2 || !file.endsWith('.md')) continue;
     const scope = parts[0]!;
     if (!scopes.has(scope)) throw new KnowledgeError(relative, 'folder', `"${scope}" is not eu, a country or a region id`);
-    const doc = parseDocument(relative, text, scope);
+    const doc = parseDocument(relative, readFileSync(file, 'utf8'), scope);
     const key = `${doc.id}@${doc.lang}`;
     const earlier = seen.get(key);
     if (earlier) throw new KnowledgeError(relative, 'id', `"${doc.id}" in "${doc.lang}" is also in ${earlier}`);
@@ -273,7 +317,7 @@ export function loadKnowledge(dir: string): Knowledge {
     passages: documents.flatMap(splitPassages),
     escalationRules: loadEscalationRules(dir),
     concepts: loadConcepts(dir),
-    fingerprint: hash.digest('hex').slice(0, 16),
+    fingerprint,
   };
 }
 

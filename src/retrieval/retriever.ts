@@ -88,41 +88,44 @@ export class Retriever {
     /** One BM25 index per scope (eu, a country, a region): a search reads only the three it needs. */
     private readonly lexical: Map<string, MiniSearch>,
     private readonly vectors: HNSWLib,
+    docConcepts: Record<string, string[]>,
   ) {
-    for (const unit of units) {
-      const concepts = this.docConcepts.get(unit.docId) ?? new Set<string>();
-      for (const concept of analyzer.concepts.match(unit.text)) concepts.add(concept);
-      this.docConcepts.set(unit.docId, concepts);
-    }
+    for (const [docId, concepts] of Object.entries(docConcepts)) this.docConcepts.set(docId, new Set(concepts));
     for (const doc of knowledge.documents) this.audiences.set(doc.id, doc.audience);
   }
 
   /**
-   * Opens the index for this knowledge base and embedder from `dataDir`, building and saving
+   * Opens the index for this knowledge base and embedder from `indexDir`, building and saving
    * it first when it is missing or was built from other knowledge.
    */
   static async open(
     knowledge: Knowledge,
     embeddings: Embeddings & { id: string },
-    options: { dataDir?: string; onBuild?: (ms: number) => void } = {},
+    options: { indexDir?: string; onBuild?: (ms: number) => void } = {},
   ): Promise<Retriever> {
     const analyzer = new Analyzer(new ConceptMatcher(knowledge.concepts));
     const units = collectUnits(knowledge);
-    const dir = options.dataDir
-      ? path.join(options.dataDir, 'index', `${knowledge.fingerprint}-${embeddings.id.replace(/[^a-zA-Z0-9.-]/g, '_')}`)
+    const dir = options.indexDir
+      ? path.join(options.indexDir, `${knowledge.fingerprint}-${embeddings.id.replace(/[^a-zA-Z0-9.-]/g, '_')}`)
       : undefined;
     if (dir && existsSync(path.join(dir, 'lexical.json'))) {
       const saved = JSON.parse(readFileSync(path.join(dir, 'lexical.json'), 'utf8')) as Record<string, unknown>;
       const lexical = new Map(Object.entries(saved).map(([scope, json]) => [scope, MiniSearch.loadJS(json as never, miniSearchOptions)]));
       const vectors = await HNSWLib.load(dir, embeddings);
-      return new Retriever(knowledge, analyzer, embeddings, units, lexical, vectors);
+      const docConcepts = JSON.parse(readFileSync(path.join(dir, 'concepts.json'), 'utf8')) as Record<string, string[]>;
+      return new Retriever(knowledge, analyzer, embeddings, units, lexical, vectors, docConcepts);
     }
     const started = performance.now();
     const lexical = new Map<string, MiniSearch>();
+    const docConcepts: Record<string, string[]> = {};
     units.forEach((unit, id) => {
       let index = lexical.get(unit.scope);
       if (!index) lexical.set(unit.scope, (index = new MiniSearch(miniSearchOptions)));
-      index.add({ id, terms: analyzer.analyze(unit.text, unit.lang).terms.join(' ') });
+      const analysis = analyzer.analyze(unit.text, unit.lang);
+      index.add({ id, terms: analysis.terms.join(' ') });
+      const known = new Set(docConcepts[unit.docId] ?? []);
+      for (const concept of analysis.concepts) known.add(concept);
+      docConcepts[unit.docId] = [...known];
     });
     const documents = units.map(
       (unit, id) =>
@@ -135,6 +138,7 @@ export class Retriever {
       const temp = `${dir}.tmp-${process.pid}`;
       mkdirSync(temp, { recursive: true });
       await vectors.save(temp);
+      writeFileSync(path.join(temp, 'concepts.json'), JSON.stringify(docConcepts));
       writeFileSync(path.join(temp, 'lexical.json'), JSON.stringify(Object.fromEntries(lexical)));
       try {
         renameSync(temp, dir);
@@ -142,7 +146,7 @@ export class Retriever {
         rmSync(temp, { recursive: true, force: true });
       }
     }
-    return new Retriever(knowledge, analyzer, embeddings, units, lexical, vectors);
+    return new Retriever(knowledge, analyzer, embeddings, units, lexical, vectors, docConcepts);
   }
 
   get unitCount(): number {

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { botAddedToChannel, BotConnectorDouble, channelMessage, personalMessage, STAFF_CHANNEL } from '../doubles/botconnector.js';
 import { callbackUpdate, TelegramDouble, textUpdate } from '../doubles/telegram.js';
-import { KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
 
 const dirs: string[] = [];
 let connector: BotConnectorDouble;
@@ -24,6 +24,7 @@ beforeAll(async () => {
     PORT: '0',
     DATA_DIR: dir,
     KNOWLEDGE_DIR,
+    INDEX_DIR,
     TELEGRAM_BOT_TOKEN: '123456:TEST-token',
     TELEGRAM_MODE: 'webhook',
     TELEGRAM_WEBHOOK_SECRET: 'teams-test-secret',
@@ -125,7 +126,7 @@ describe('Teams activities and errors', () => {
     const dir = tempDir();
     dirs.push(dir);
     const secured = await startServer(
-      loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR, MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret' }),
+      loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR, INDEX_DIR, MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret' }),
       { channels: [teamsChannel], log: () => undefined },
     );
     const res = await fetch(`${secured.url}/api/messages`, {

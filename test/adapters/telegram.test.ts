@@ -4,7 +4,7 @@ import { telegramChannel } from '../../adapters/telegram/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { callbackUpdate, stickerUpdate, TelegramDouble, textUpdate } from '../doubles/telegram.js';
-import { KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
 
 const SECRET = 'test-secret_123';
 const dirs: string[] = [];
@@ -16,6 +16,7 @@ async function startBot(api: TelegramDouble, mode: 'webhook' | 'polling', dataDi
     PORT: '0',
     DATA_DIR: dataDir,
     KNOWLEDGE_DIR,
+    INDEX_DIR,
     TELEGRAM_BOT_TOKEN: '123456:TEST-token',
     TELEGRAM_MODE: mode,
     TELEGRAM_WEBHOOK_SECRET: SECRET,

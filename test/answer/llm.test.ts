@@ -10,7 +10,7 @@ const isAnswerPrompt = (r: ChatRequest) => r.messages[0]!.content.includes('numb
 
 async function assistantWith(script: (request: ChatRequest) => ChatBehaviour) {
   const double = await startChatDouble(script);
-  const assistant = await createAssistant({ knowledgeDir: KNOWLEDGE_DIR, dataDir: INDEX_DIR, openai: { apiKey: 'test', baseUrl: double.url, model: 'test-model' } });
+  const assistant = await createAssistant({ knowledgeDir: KNOWLEDGE_DIR, dataDir: INDEX_DIR, indexDir: INDEX_DIR, openai: { apiKey: 'test', baseUrl: double.url, model: 'test-model' } });
   const ask = (text: string, regionId = 'burgenlandkreis', state = readyState(regionId)) =>
     assistant.engine.handle({ channel: 'web', userId: 'u', kind: 'text', text }, state);
   return { double, ask };
@@ -111,7 +111,7 @@ describe('LLM answers', () => {
   });
 
   it('come back offline within 5 seconds when the endpoint is a dead port', async () => {
-    const assistant = await createAssistant({ knowledgeDir: KNOWLEDGE_DIR, dataDir: INDEX_DIR, openai: { apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' } });
+    const assistant = await createAssistant({ knowledgeDir: KNOWLEDGE_DIR, dataDir: INDEX_DIR, indexDir: INDEX_DIR, openai: { apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' } });
     const started = Date.now();
     const result = await assistant.engine.handle({ channel: 'web', userId: 'u', kind: 'text', text: 'When can an asylum seeker work?' }, readyState('burgenlandkreis'));
     expect(Date.now() - started).toBeLessThan(5000);

@@ -3,7 +3,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'console-token-for-tests';
@@ -13,7 +13,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = tempDir();
-  server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR, STAFF_TOKEN: TOKEN }), { log: () => undefined });
+  server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR, INDEX_DIR, STAFF_TOKEN: TOKEN }), { log: () => undefined });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -4,7 +4,7 @@ import { telegramChannel } from '../../adapters/telegram/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { callbackUpdate, TelegramDouble, textUpdate, topicMessageUpdate } from '../doubles/telegram.js';
-import { KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
 
 const SECRET = 'handoff-secret';
 const STAFF_CHAT = -1001234;
@@ -17,6 +17,7 @@ function start(api: TelegramDouble, dataDir: string): Promise<RunningServer> {
     PORT: '0',
     DATA_DIR: dataDir,
     KNOWLEDGE_DIR,
+    INDEX_DIR,
     TELEGRAM_BOT_TOKEN: '123456:TEST-token',
     TELEGRAM_MODE: 'webhook',
     TELEGRAM_WEBHOOK_SECRET: SECRET,

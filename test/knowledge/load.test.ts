@@ -37,13 +37,13 @@ describe('the knowledge base', () => {
     const sheet = readFileSync(path.join(SHARED_DIR, 'sources', `${regionId}.md`), 'utf8');
     const scopes = new Set([region.id, region.country]);
     const text = knowledge.documents.filter((d) => scopes.has(d.scope)).map((d) => d.body).join('\n');
-    const digits = text.replace(/(?<=\d)[\s.\-–—/]+(?=\d)/g, '');
+    const digits = text.replace(/(?<=\d)[^\d\p{L}]{1,3}(?=\d)/gu, '');
     const offices = sheet.split('## Facts')[0]!.split('\n').filter((line) => /^- O\d+\./.test(line));
     expect(offices.length).toBeGreaterThan(0);
     const missing: string[] = [];
     for (const line of offices) {
       for (const match of line.matchAll(/Phone:\s*([^.;]+?)(?:\s*\(|\.\s|;|$)/g)) {
-        for (const phone of match[1]!.split(/,| or /)) {
+        for (const phone of match[1]!.split(/,| or | \/ /)) {
           const number = phone.replace(/[^\d+]/g, '').replace(/^\+/, '');
           if (number.length >= 3 && !digits.replace(/\+/g, '').includes(number)) missing.push(`phone ${phone.trim()}`);
         }

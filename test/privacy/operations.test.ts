@@ -7,7 +7,7 @@ import { knowledgeGaps } from '../../src/reports/gaps.js';
 import { ConceptMatcher } from '../../src/retrieval/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { Store } from '../../src/store/index.js';
-import { KNOWLEDGE_DIR, readyState, tempDir } from '../helpers.js';
+import { INDEX_DIR, KNOWLEDGE_DIR, readyState, tempDir } from '../helpers.js';
 
 const dirs: string[] = [];
 let server: RunningServer;
@@ -15,7 +15,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   const dir = tempDir();
   dirs.push(dir);
-  server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR, STAFF_TOKEN: 'ops-token-for-the-tests' }), { log: (line) => logLines.push(line) });
+  server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR, INDEX_DIR, STAFF_TOKEN: 'ops-token-for-the-tests' }), { log: (line) => logLines.push(line) });
 });
 afterAll(async () => {
   await server.close();

@@ -2,13 +2,13 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
 
 let running: RunningServer;
 let dir: string;
 beforeAll(async () => {
   dir = tempDir();
-  running = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR }), { log: () => undefined });
+  running = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR, INDEX_DIR }), { log: () => undefined });
 });
 afterAll(async () => {
   await running.close();

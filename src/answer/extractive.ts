@@ -1,5 +1,5 @@
 import type { Knowledge, Passage } from '../knowledge/types.js';
-import type { Analysis, Analyzer } from '../retrieval/index.js';
+import type { Analysis, Analyzer, DocumentHit } from '../retrieval/index.js';
 import { words } from '../retrieval/index.js';
 import { confidenceOf, isNotConfirmedPassage, judgeEvidence, MIN_CONFIDENCE } from './confidence.js';
 import type { Answer, AnswerRequest, Answerer, Citation } from './types.js';
@@ -9,6 +9,8 @@ const MAX_ANSWER_CHARS = 520;
 const MAX_SENTENCES = 3;
 /** Share of the best document's score that another document needs to be cited too. */
 const RELATED_SCORE = 0.6;
+/** A second document this close to the first also offers sentences to the answer. */
+const CLOSE_SECOND = 0.85;
 
 /**
  * The offline answerer: quotes the few sentences of the best document that answer the
@@ -37,8 +39,15 @@ export class ExtractiveAnswerer implements Answerer {
       return { found: false, sentences: [], passageLang: request.lang, citations: [], confidence };
     }
     const passageLang = this.pickLanguage(best.docId, request.lang, request.region.languages);
-    const matched = best.passageIds.map((id) => this.knowledge.passages.find((p) => p.id === id)?.position).filter((n): n is number => n !== undefined);
-    const sentences = this.selectSentences(request.question, request.lang, best.docId, passageLang, matched);
+    const positions = (hit: DocumentHit) =>
+      hit.passageIds.map((id) => this.knowledge.passages.find((p) => p.id === id)?.position).filter((n): n is number => n !== undefined);
+    // A close second document may hold the part of the answer the first lacks: its sentences compete too.
+    const second = search.hits[1];
+    const sources = [{ docId: best.docId, matched: positions(best), weight: 0 }];
+    if (second && second.score >= best.score * CLOSE_SECOND && this.pickLanguage(second.docId, request.lang, request.region.languages) === passageLang) {
+      sources.push({ docId: second.docId, matched: positions(second), weight: -1.5 });
+    }
+    const sentences = this.selectSentences(request.question, request.lang, sources, passageLang);
     // Further documents are cited only when they are nearly as relevant as the first.
     const cited = search.hits
       .slice(0, 3)
@@ -82,14 +91,18 @@ export class ExtractiveAnswerer implements Answerer {
    * words, numbers when the question asks how much or when) and keeps the best few, in
    * document order. The opening paragraph, written to answer the main question, gets a head start.
    */
-  private selectSentences(question: string, questionLang: string, docId: string, lang: string, matchedPositions: number[]): string[] {
+  private selectSentences(
+    question: string,
+    questionLang: string,
+    sources: { docId: string; matched: number[]; weight: number }[],
+    lang: string,
+  ): string[] {
     const query = this.analyzer.analyze(question, questionLang);
     const queryTerms = new Set(query.terms);
     const queryWords = new Set(words(question));
-    const passages = this.knowledge.passages.filter((p) => p.docId === docId && p.lang === lang);
     const candidates: { text: string; score: number; order: number }[] = [];
     let order = 0;
-    for (const passage of passages) {
+    for (const { docId, matched: matchedPositions, weight } of sources) for (const passage of this.knowledge.passages.filter((p) => p.docId === docId && p.lang === lang)) {
       for (const [index, { text, analysis }] of this.sentencesOf(passage).entries()) {
         let score = 0;
         for (const concept of analysis.concepts) if (query.concepts.has(concept)) score += 2;
@@ -100,6 +113,7 @@ export class ExtractiveAnswerer implements Answerer {
         if (passage.position > 0 && passage.position === matchedPositions.find((p) => p > 0)) score += 1.5;
         if (/\d/.test(text)) score += 0.5;
         if (isNotConfirmedPassage(passage)) score -= 1.5;
+        score += weight;
         candidates.push({ text, score: score / Math.sqrt(1 + text.length / 200), order: order++ });
       }
     }

@@ -64,12 +64,18 @@ export class ConceptMatcher {
     return this.matchWords(words(text));
   }
 
+  /**
+   * Whether the term's words start the tokens from `start` on. One other word may stand
+   * between two of them ("вивчати шведську мову" for "вивчити мов", "learn the Swedish language").
+   */
   private matchesAt(parts: string[], tokens: string[], stripped: string[], start: number, first: string): boolean {
     if (!startsWithTerm(first, parts[0]!)) return false;
+    let at = start;
     for (let k = 1; k < parts.length; k++) {
-      const token = tokens[start + k];
-      if (token === undefined) return false;
-      if (!startsWithTerm(token, parts[k]!) && !startsWithTerm(stripped[start + k]!, parts[k]!)) return false;
+      const fits = (i: number) => tokens[i] !== undefined && (startsWithTerm(tokens[i]!, parts[k]!) || startsWithTerm(stripped[i]!, parts[k]!));
+      if (fits(at + 1)) at += 1;
+      else if (fits(at + 2)) at += 2;
+      else return false;
     }
     return true;
   }

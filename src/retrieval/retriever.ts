@@ -30,6 +30,7 @@ interface UnitMeta {
 
 /** What a search is limited to: the user's region, its country and eu; the user's role. */
 export interface SearchFilter {
+  /** The region, its country and eu: a close call between an EU document and a local one goes local. */
   scopes: string[];
   role?: Role;
 }
@@ -60,6 +61,8 @@ export interface SearchResult {
 const CANDIDATES = 60;
 /** Reciprocal-rank-fusion constant: small, so that a first place counts clearly more. */
 const RRF_K = 20;
+/** EU-wide documents give way to the region's and country's own on a close call. */
+const EU_FACTOR = 0.9;
 /** A document written for the other role still counts, but weighs less. */
 const ROLE_MISMATCH_FACTOR = 0.55;
 
@@ -79,6 +82,7 @@ const miniSearchOptions = {
 export class Retriever {
   private readonly docConcepts = new Map<string, Set<string>>();
   private readonly audiences = new Map<string, Audience>();
+  private readonly scopes = new Map<string, string>();
 
   private constructor(
     readonly knowledge: Knowledge,
@@ -91,7 +95,10 @@ export class Retriever {
     docConcepts: Record<string, string[]>,
   ) {
     for (const [docId, concepts] of Object.entries(docConcepts)) this.docConcepts.set(docId, new Set(concepts));
-    for (const doc of knowledge.documents) this.audiences.set(doc.id, doc.audience);
+    for (const doc of knowledge.documents) {
+      this.audiences.set(doc.id, doc.audience);
+      this.scopes.set(doc.id, doc.scope);
+    }
   }
 
   /**
@@ -194,6 +201,7 @@ export class Retriever {
       const roleMatches = !filter.role || audience === 'both' || audience === filter.role;
       let score = (lexicalHit ? 1 / (RRF_K + lexicalHit.rank) : 0) + (vectorHit ? 1 / (RRF_K + vectorHit.rank) : 0);
       if (!roleMatches) score *= ROLE_MISMATCH_FACTOR;
+      if (this.scopes.get(docId) === 'eu') score *= EU_FACTOR;
       const concepts = this.docConcepts.get(docId) ?? new Set<string>();
       hits.push({
         docId,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { ChatModel, ExtractiveAnswerer, LlmAnswerer, fill, loadPrompt, type Answerer } from './answer/index.js';
+import { BaJobsuche, JobSearch, JobTechSearch, OccupationFinder } from './jobs/index.js';
 import { redactPersonalData } from './privacy/redact.js';
 import type { Config } from './config/index.js';
 import { Engine } from './engine/index.js';
@@ -16,11 +17,12 @@ export interface Assistant {
   i18n: I18n;
   /** Milliseconds spent building the index, when it was built rather than loaded. */
   indexBuildMs?: number;
+  jobs: { finder: OccupationFinder; search: JobSearch };
 }
 
 /** Loads knowledge/, opens (or builds) the retrieval index and assembles the engine. */
 export async function createAssistant(
-  config: Pick<Config, 'knowledgeDir' | 'dataDir' | 'openai'> & { indexDir?: string },
+  config: Pick<Config, 'knowledgeDir' | 'dataDir' | 'openai'> & { indexDir?: string; jobs?: Config['jobs'] },
   options: { persistIndex?: boolean; log?: (line: string) => void } = {},
 ): Promise<Assistant> {
   const indexDir = options.persistIndex === false ? undefined : (config.indexDir ?? path.join(config.dataDir, 'index'));
@@ -50,6 +52,11 @@ export async function createAssistant(
       return rewritten.length > 3 && rewritten.length < 600 ? rewritten : question;
     };
   }
-  const engine = new Engine({ knowledge, retriever, answerer, i18n, detector: new LanguageDetector(), condense });
-  return { knowledge, retriever, engine, i18n, indexBuildMs };
+  const jobRoots = config.jobs ?? { baJobsucheApiRoot: 'https://rest.arbeitsagentur.de', jobtechApiRoot: 'https://jobsearch.api.jobtechdev.se' };
+  const jobs = {
+    finder: new OccupationFinder(config.knowledgeDir),
+    search: new JobSearch({ 'ba-jobsuche': new BaJobsuche(jobRoots.baJobsucheApiRoot), jobtech: new JobTechSearch(jobRoots.jobtechApiRoot) }, { log: options.log }),
+  };
+  const engine = new Engine({ knowledge, retriever, answerer, i18n, detector: new LanguageDetector(), condense, jobs });
+  return { knowledge, retriever, engine, i18n, indexBuildMs, jobs };
 }

@@ -30,13 +30,14 @@ export function createBot(context: ChannelContext): Bot {
     const updateId = String(ctx.update.update_id);
     let pending: Promise<Delivery> | undefined;
     let claimed = false;
+    const draft = new Draft(bot, ctx.chat?.id);
     await inOrder(ctx, async () => {
       claimed = await store.markProcessed('telegram', updateId);
-      if (claimed) pending = start(ctx);
+      if (claimed) pending = start(ctx, draft);
     });
     if (!pending) return claimed ? next() : undefined;
     try {
-      await deliver(ctx, await pending);
+      await deliver(ctx, await pending, draft);
     } catch (error) {
       // Let Telegram's retry of this update be processed: the answer did not get through.
       await store.releaseProcessed('telegram', updateId);
@@ -47,11 +48,11 @@ export function createBot(context: ChannelContext): Bot {
   bot.catch((error) => log(`telegram: update ${error.ctx.update.update_id} failed: ${(error.error as Error)?.message ?? error.message}`));
 
   /** Starts the engine for an update; undefined for updates deliberately ignored. */
-  function start(ctx: Context): Promise<Delivery> | undefined {
+  function start(ctx: Context, draft: Draft): Promise<Delivery> | undefined {
     if (!ctx.from || !ctx.hasChatType('private')) return undefined; // groups: the staff side (handoff) only
     const base = { channel: 'telegram' as const, userId: String(ctx.from.id), languageHint: ctx.from.language_code?.split('-')[0] };
     let message: IncomingMessage | undefined;
-    if (ctx.has('message:text')) message = { ...base, kind: 'text', text: ctx.message.text };
+    if (ctx.has('message:text')) message = { ...base, kind: 'text', text: ctx.message.text, onPartial: (text) => draft.update(text) };
     else if (ctx.has('callback_query:data')) {
       const data = ctx.callbackQuery.data;
       if (data.startsWith('fb:')) return undefined;
@@ -65,10 +66,15 @@ export function createBot(context: ChannelContext): Bot {
     return conversations.receive(message);
   }
 
-  async function deliver(ctx: Context, delivery: Delivery): Promise<void> {
+  async function deliver(ctx: Context, delivery: Delivery, draft: Draft): Promise<void> {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     const chatId = ctx.chat!.id;
-    for (const reply of delivery.replies) await sendReply(bot, chatId, reply);
+    const draftId = await draft.finish();
+    for (const reply of delivery.replies) {
+      // The answer that was streamed replaces its draft; everything else is sent as usual.
+      if (draftId !== undefined && reply.kind === 'answer') await replaceDraft(bot, chatId, draftId, reply);
+      else await sendReply(bot, chatId, reply);
+    }
     if (delivery.export) {
       const file = new InputFile(Buffer.from(JSON.stringify(delivery.export, null, 2)), 'my-data.json');
       await bot.api.sendDocument(chatId, file);
@@ -92,6 +98,64 @@ export function createBot(context: ChannelContext): Bot {
     await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
   });
   return bot;
+}
+
+/** Telegram allows about one edit a second per chat: the draft is updated at most this often. */
+const DRAFT_EDIT_MS = 1200;
+
+/**
+ * An answer shown while the LLM writes it: one message, sent with the first words and edited
+ * as more arrive (plain text, at a rate Telegram accepts), replaced by the final answer.
+ */
+class Draft {
+  private messageId?: number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private lastEdit = 0;
+  private latest = '';
+  private shown = '';
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly chatId: number | undefined,
+  ) {}
+
+  update(text: string): void {
+    this.latest = text;
+    const now = Date.now();
+    if (this.chatId === undefined || now - this.lastEdit < DRAFT_EDIT_MS || text.trim().length < 20) return;
+    this.lastEdit = now;
+    this.chain = this.chain
+      .then(async () => {
+        const shown = `${this.latest.slice(0, 3900)} …`;
+        if (shown === this.shown) return;
+        this.shown = shown;
+        if (this.messageId === undefined) this.messageId = (await this.bot.api.sendMessage(this.chatId!, shown)).message_id;
+        else await this.bot.api.editMessageText(this.chatId!, this.messageId, shown);
+      })
+      .catch(() => undefined);
+  }
+
+  /** Waits for pending edits; the id of the draft message, if one was shown. */
+  async finish(): Promise<number | undefined> {
+    await this.chain;
+    return this.messageId;
+  }
+}
+
+async function replaceDraft(bot: Bot, chatId: number, messageId: number, reply: Reply): Promise<void> {
+  const [first, ...rest] = toTelegramHtml(reply);
+  await bot.api.editMessageText(chatId, messageId, first!, {
+    parse_mode: 'HTML',
+    link_preview_options: { is_disabled: true },
+    reply_markup: rest.length ? undefined : keyboardFor(reply),
+  });
+  for (const [index, chunk] of rest.entries()) {
+    await bot.api.sendMessage(chatId, chunk, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      reply_markup: index === rest.length - 1 ? keyboardFor(reply) : undefined,
+    });
+  }
 }
 
 /** Sends one reply as HTML messages; the last carries the buttons. */

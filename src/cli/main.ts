@@ -28,6 +28,7 @@ Commands:
   teams-package [--out FILE]  the Teams app zip (manifest + icons) for sideloading, bot id from MICROSOFT_APP_ID
   retention --dry-run|--apply run the retention rules now (close idle conversations, delete expired messages)
   gaps   --region R [--days N] [--json]                   questions that found no good answer, grouped
+  jobs   "<occupation>" --region R [--json]               live vacancies from the region's public employment service
 
 Every command takes --help. Configuration comes from the environment (see README.md).`,
   serve: 'milestone serve\n\nRuns the HTTP server (web chat on http://localhost:PORT/, /healthz) and every configured channel.',
@@ -39,6 +40,7 @@ Every command takes --help. Configuration comes from the environment (see README
   'teams-package': 'milestone teams-package [--out FILE]\n\nWrites the Teams app zip (default milestone-teams.zip): manifest.json with MICROSOFT_APP_ID as bot and app id, and the icons. Upload it in Teams (Apps > Manage your apps > Upload an app).',
   retention: 'milestone retention --dry-run|--apply\n\nRuns the retention rules of regions.yaml now: conversations idle longer than idle_close_days (default 30) are closed; messages of conversations closed longer than delete_closed_after_days (default 90) ago are deleted. --dry-run only counts.',
   gaps: 'milestone gaps --region R [--days N] [--json]\n\nThe questions of region R that found no good answer in the last N days (default 7), grouped by topic: the weekly knowledge-gap report for staff.',
+  jobs: 'milestone jobs "<occupation>" --region R [--json]\n\nOne live search in the region\'s job source (Bundesagentur für Arbeit for burgenlandkreis, JobTech for linkoping). --json prints {"jobs": [{"title","employer","place","date","url"}], "source", "fallback"}.',
   bench: 'milestone bench [--json]\n\nMeasures engine latency per message (offline, all regions loaded, a mixed multilingual stream), index build time, start time, memory. --json prints them as the last line.',
 };
 
@@ -234,6 +236,32 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
         else {
           console.log(`Questions without a good answer in ${regionId}, last ${days} days: ${groups.reduce((n, g) => n + g.count, 0)}`);
           for (const g of groups) console.log(`${String(g.count).padStart(4)}  ${g.topic}  [${g.languages.join(' ')}]\n      e.g. ${g.examples.join(' | ')}`);
+        }
+        return 0;
+      }
+      case 'jobs': {
+        const query = positionals.join(' ').trim();
+        const { loadKnowledge } = await import('../knowledge/index.js');
+        const { BaJobsuche, JobSearch, JobTechSearch, OccupationFinder } = await import('../jobs/index.js');
+        const knowledge = loadKnowledge(config.knowledgeDir, { cacheDir: config.indexDir });
+        const region = knowledge.regions.get(typeof values.region === 'string' ? values.region : '');
+        if (!query || !region) {
+          console.error(`milestone jobs: give the occupation and --region, one of ${[...knowledge.regions.keys()].join(', ')}`);
+          return 2;
+        }
+        if (!region.jobs) {
+          console.error(`milestone jobs: ${region.id} has no live job source yet; its documents list the job portals`);
+          return 2;
+        }
+        const finder = new OccupationFinder(config.knowledgeDir);
+        const occupation = finder.find(query);
+        const term = occupation ? finder.searchTerm(occupation, region.country) : query;
+        const search = new JobSearch({ 'ba-jobsuche': new BaJobsuche(config.jobs.baJobsucheApiRoot), jobtech: new JobTechSearch(config.jobs.jobtechApiRoot) });
+        const result = await search.search(term, { ...region.jobs, place: region.jobs.place ?? region.towns[0] });
+        if (values.json) console.log(JSON.stringify(result));
+        else {
+          console.log(`${result.source}: "${term}"${result.fallback ? ' — live listings are not available now' : ''}`);
+          for (const job of result.jobs) console.log(`• ${job.title} – ${job.employer}, ${job.place} (${job.date})\n  ${job.url}`);
         }
         return 0;
       }

@@ -2,6 +2,7 @@ import type { Answerer } from '../answer/index.js';
 import type { I18n, LanguageDetector, Translator } from '../i18n/index.js';
 import { SUPPORTED_LANGUAGES } from '../i18n/index.js';
 import type { EscalationReason, EscalationRule, Knowledge, Region, Role } from '../knowledge/types.js';
+import type { JobSearch, OccupationFinder } from '../jobs/index.js';
 import type { Retriever } from '../retrieval/index.js';
 import { fold } from '../retrieval/index.js';
 import { matchEscalation } from './escalation.js';
@@ -24,7 +25,12 @@ export interface EngineParts {
   now?: () => Date;
   /** Rewrites a follow-up ("and for my wife?") as a standalone question (with an LLM). */
   condense?: (question: string, recent: ConversationState['recent']) => Promise<string>;
+  /** Live vacancies for regions with a job connector. */
+  jobs?: { finder: OccupationFinder; search: JobSearch };
 }
+
+/** Concepts that make a message naming an occupation a job search. */
+const JOB_SEARCH_CONCEPTS = ['work', 'job_search', 'seasonal_work', 'employment_office'];
 
 /**
  * The channel-agnostic core: one message and the conversation's state in, replies, the new
@@ -102,7 +108,7 @@ export class Engine {
     if (!state.langChosen && tr.lang !== state.lang && /\p{L}{2}/u.test(text)) state.lang = tr.lang;
     if (!region || !state.role) return this.onboard(text, state, tr);
     if (!/[\p{L}\p{N}]/u.test(text)) return result([makeReply('notice', tr, [tr.t('input.emoji_only')])]);
-    return this.answer(text, state, tr, region, state.role);
+    return this.answer(text, state, tr, region, state.role, message.onPartial);
   }
 
   /** The reply language: the one the user chose, else the message's, else the last one used. */
@@ -114,11 +120,18 @@ export class Engine {
     return detection.lang;
   }
 
-  private async answer(text: string, state: ConversationState, tr: Translator, region: Region, role: Role): Promise<EngineResult> {
+  private async answer(
+    text: string,
+    state: ConversationState,
+    tr: Translator,
+    region: Region,
+    role: Role,
+    onPartial?: (textSoFar: string) => void,
+  ): Promise<EngineResult> {
     const { retriever, answerer, condense } = this.parts;
     const question = condense && state.recent.length ? await condense(text, state.recent).catch(() => text) : text;
     const search = await retriever.search(question, tr.lang, { scopes: [region.id, region.country, 'eu'], role });
-    const answer = await answerer.answer({ question, lang: tr.lang, region, role, search });
+    const answer = await answerer.answer({ question, lang: tr.lang, region, role, search, onPartial });
     remember(state, 'user', text);
     if (!answer.found) {
       state.misses += 1;
@@ -145,7 +158,7 @@ export class Engine {
       };
     }
     state.misses = 0;
-    const body: string[] = [];
+    const body: string[] = [...(await this.liveJobs(question, search.queryConcepts, tr, region, role))];
     if (answer.passageLang !== tr.lang) body.push(tr.t('answer.in_other_language', { language: languageName(answer.passageLang, tr.lang) }));
     body.push(answer.sentences.join(' '));
     const office = this.contactOffice(region);
@@ -162,6 +175,26 @@ export class Engine {
       lang: tr.lang,
       answer: { found: true, citations: answer.citations, confidence: answer.confidence, faithful: answer.faithful },
     };
+  }
+
+  /**
+   * For a newcomer's job search naming an occupation, in a region with a job connector: up to
+   * five live vacancies with links to the official ads, or a note that live listings are not
+   * available now. The knowledge base's answer (how to apply, which papers) follows either way.
+   */
+  private async liveJobs(question: string, concepts: string[], tr: Translator, region: Region, role: Role): Promise<string[]> {
+    const jobs = this.parts.jobs;
+    if (!jobs || !region.jobs || role !== 'migrant' || !concepts.some((c) => JOB_SEARCH_CONCEPTS.includes(c))) return [];
+    const occupation = jobs.finder.find(question);
+    if (!occupation) return [];
+    const term = jobs.finder.searchTerm(occupation, region.country);
+    const place = region.jobs.place ?? region.towns[0] ?? shortName(region);
+    const result = await jobs.search.search(term, { ...region.jobs, place });
+    if (result.fallback) return [tr.t('jobs.unavailable')];
+    const today = new Date(this.now()).toISOString().slice(0, 10);
+    if (!result.jobs.length) return [tr.t('jobs.none', { occupation: term, place, source: result.source })];
+    const lines = result.jobs.map((job) => `• ${job.title}${job.employer ? ` – ${job.employer}` : ''}${job.place ? `, ${job.place}` : ''}${job.date ? ` (${job.date})` : ''}\n  ${job.url}`);
+    return [tr.t('jobs.intro', { occupation: term, place, source: result.source, date: today }), lines.join('\n'), tr.t('jobs.how_to_apply')];
   }
 
   private escalate(rule: EscalationRule, state: ConversationState, tr: Translator, region: Region | undefined): EngineResult {

@@ -16,6 +16,8 @@ export interface IncomingMessage {
   languageHint?: string;
   /** The role the channel suggests (Teams is the employers' channel); the user can change it. */
   roleHint?: Role;
+  /** Called with the answer so far while an LLM writes it: channels that can, show it growing. */
+  onPartial?: (textSoFar: string) => void;
   /** A choice from a button: `region:asco`, `role:employer`, `lang:uk`. */
   choice?: string;
 }

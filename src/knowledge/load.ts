@@ -78,6 +78,14 @@ const regionSchema = z.object({
   retention: z
     .object({ idle_close_days: z.number().int().positive(), delete_closed_after_days: z.number().int().positive() })
     .default({ idle_close_days: 30, delete_closed_after_days: 90 }),
+  jobs: z
+    .object({
+      source: z.enum(['ba-jobsuche', 'jobtech']),
+      place: z.string().optional(),
+      radius_km: z.number().int().positive().optional(),
+      municipality: z.string().optional(),
+    })
+    .optional(),
 });
 
 const REASONS = ['human_request', 'urgent_danger', 'self_harm', 'legal_case', 'exploitation', 'forbidden_topic'] as const;
@@ -187,6 +195,7 @@ function toRegion(file: string, raw: unknown, index: number): Region {
     },
     officeHours: r.office_hours,
     retention: { idleCloseDays: r.retention.idle_close_days, deleteClosedAfterDays: r.retention.delete_closed_after_days },
+    jobs: r.jobs ? { source: r.jobs.source, place: r.jobs.place, radiusKm: r.jobs.radius_km, municipality: r.jobs.municipality } : undefined,
   };
 }
 

@@ -78,6 +78,18 @@ export interface Region {
   staff: { telegramChatId?: string | null; teamsChannelId?: string | null };
   officeHours: { days: string[]; from: string; to: string };
   retention: { idleCloseDays: number; deleteClosedAfterDays: number };
+  /** Where live vacancies come from, when a connector exists for the region. */
+  jobs?: RegionJobs;
+}
+
+/** A region's live job source (regions.yaml `jobs`). */
+export interface RegionJobs {
+  source: 'ba-jobsuche' | 'jobtech';
+  /** Place to search around (BA: `wo`). */
+  place?: string;
+  radiusKm?: number;
+  /** JobTech municipality concept id. */
+  municipality?: string;
 }
 
 export type EscalationReason =

@@ -1,6 +1,7 @@
 import { Embeddings } from '@langchain/core/embeddings';
 import OpenAI from 'openai';
 import { ServiceError } from '../errors.js';
+import { redactPersonalData } from '../privacy/redact.js';
 import type { ConceptMatcher } from './concepts.js';
 import { transliterate, words } from './text.js';
 
@@ -81,8 +82,9 @@ export class ApiEmbeddings extends Embeddings {
     return out;
   }
 
+  /** Questions leave for the embedding API without e-mail addresses, phone or document numbers. */
   override async embedQuery(document: string): Promise<number[]> {
-    return (await this.embedBatch([document]))[0]!;
+    return (await this.embedBatch([redactPersonalData(document)]))[0]!;
   }
 
   private async embedBatch(input: string[]): Promise<number[][]> {

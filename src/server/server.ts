@@ -133,7 +133,16 @@ export async function startServer(
           const parsed = chatRequest.safeParse(await readJson(req));
           if (!parsed.success) throw new HttpError(400, `invalid request: ${parsed.error.issues[0]!.path.join('.')}`);
           const { userId, text, choice, lang } = parsed.data;
-          const delivery = await conversations.receive({ channel: 'web', userId, kind: 'text', text, choice, languageHint: lang });
+          const delivery = await conversations.receive({
+            channel: 'web',
+            userId,
+            kind: 'text',
+            text,
+            choice,
+            languageHint: lang,
+            // With an LLM, the page shows the answer as it is written.
+            onPartial: (partial) => hub.publish(`web:${userId}`, { partial }),
+          });
           return sendJson(res, 200, { replies: delivery.replies.map(publicReply), escalated: Boolean(delivery.escalation) });
         }
         throw new HttpError(404, 'not found');

@@ -85,7 +85,7 @@ export function staffApi(options: { token: string; store: Store; handoff: Handof
       });
       return true;
     }
-    const match = /^\/conversations\/([0-9a-f-]{36})(?:\/(claim|reply|return|close|silence|unsilence))?$/.exec(path);
+    const match = /^\/conversations\/([0-9a-f-]{36})(?:\/(claim|reply|return|close|silence|unsilence|export|delete))?$/.exec(path);
     if (!match) throw new HttpError(404, 'not found');
     const [, id, action] = match;
     const conversation = await store.getConversationSummary(id!);
@@ -104,6 +104,17 @@ export function staffApi(options: { token: string; store: Store; handoff: Handof
       return true;
     }
     if (req.method !== 'POST' || !action) throw new HttpError(405, 'method not allowed');
+    // The user's rights, exercised by staff on the user's request (e.g. by phone at the office).
+    if (action === 'export') {
+      sendJson(res, 200, await store.exportUser(conversation.userId));
+      return true;
+    }
+    if (action === 'delete') {
+      await store.deleteUser(conversation.userId);
+      log(`staff: deleted the data of a user on request (conversation ${conversation.id.slice(0, 8)})`);
+      sendJson(res, 200, { outcome: 'deleted' });
+      return true;
+    }
     let outcome;
     if (action === 'reply') {
       const parsed = replyBody.safeParse(await body());

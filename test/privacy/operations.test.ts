@@ -141,3 +141,20 @@ describe('operations', () => {
     await store.close();
   });
 });
+
+describe('data rights through the staff console', () => {
+  it('lets staff export and delete a user’s data on request, and nobody else', async () => {
+    const userId = 'privacy-user-console';
+    await chat(userId, { choice: 'region:linkoping' });
+    await chat(userId, { choice: 'role:migrant' });
+    await chat(userId, { text: 'I want to talk to a person' });
+    const conversation = (await server.store.listConversations(['queued'])).find((c) => c.userId === `web:${userId}`)!;
+    const api = (action: string, token = 'ops-token-for-the-tests') =>
+      fetch(`${server.url}/staff/api/conversations/${conversation.id}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    expect((await api('export', 'wrong-token-wrong-token')).status).toBe(401);
+    const exported = await (await api('export')).json();
+    expect(exported.messages.map((m: { text: string }) => m.text)).toContain('I want to talk to a person');
+    expect((await api('delete')).status).toBe(200);
+    expect(await server.store.exportUser(`web:${userId}`)).toBeUndefined();
+  });
+});

@@ -209,7 +209,7 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
         const { Store } = await import('../store/index.js');
         const { loadKnowledge } = await import('../knowledge/index.js');
         const { runRetention } = await import('../privacy/retention.js');
-        const store = await Store.openSqlite(config.dataDir);
+        const store = await Store.open(config);
         const reports = await runRetention(store, loadKnowledge(config.knowledgeDir), { apply: Boolean(values.apply) });
         await store.close();
         for (const r of reports) {
@@ -229,7 +229,7 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
           return 2;
         }
         const days = Number(values.days ?? 7);
-        const store = await Store.openSqlite(config.dataDir);
+        const store = await Store.open(config);
         const groups = await knowledgeGaps(store, new ConceptMatcher(knowledge.concepts), regionId, Date.now() - days * 86_400_000);
         await store.close();
         if (values.json) console.log(JSON.stringify({ region: regionId, days, groups }));

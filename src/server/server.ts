@@ -60,7 +60,7 @@ export async function startServer(
   const logger = pino({ level: config.logLevel });
   const log = options.log ?? ((line: string) => logger.info(line));
   const assistant = await createAssistant(config);
-  const store = await Store.openSqlite(config.dataDir);
+  const store = await Store.open(config);
   const conversations = new ConversationService(assistant.engine, store);
   const metrics = createMetrics(conversations, store);
   const perIp = new RateLimiter(REQUESTS_PER_IP_PER_MINUTE, 60_000);

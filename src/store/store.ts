@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { newConversationState, type ConversationState, type HandoffState } from '../engine/types.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
@@ -80,6 +81,30 @@ export class Store {
     const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));
     await store.migrate();
     return store;
+  }
+
+  /**
+   * Opens (and migrates) the same store on PostgreSQL. `schema` puts the tables in their own
+   * schema (created when missing), so that tests and several deployments can share a server.
+   */
+  static async openPostgres(url: string, options: { schema?: string } = {}): Promise<Store> {
+    if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error('schema: lower-case letters, digits and _');
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // bigint columns hold epoch milliseconds: safe as JavaScript numbers.
+    pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+    if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    const store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
+    await store.migrate();
+    return store;
+  }
+
+  /** PostgreSQL when DATABASE_URL is set, else SQLite in DATA_DIR. */
+  static open(config: { databaseUrl?: string; dataDir: string }): Promise<Store> {
+    return config.databaseUrl ? Store.openPostgres(config.databaseUrl) : Store.openSqlite(config.dataDir);
   }
 
   async migrate(): Promise<void> {

@@ -130,7 +130,7 @@ export class Engine {
   ): Promise<EngineResult> {
     const { retriever, answerer, condense } = this.parts;
     const question = condense && state.recent.length ? await condense(text, state.recent).catch(() => text) : text;
-    const search = await retriever.search(question, tr.lang, { scopes: [region.id, region.country, 'eu'], role });
+    const search = await retriever.search(withoutPlaceNames(question, region), tr.lang, { scopes: [region.id, region.country, 'eu'], role });
     const answer = await answerer.answer({ question, lang: tr.lang, region, role, search, onPartial });
     remember(state, 'user', text);
     if (!answer.found) {
@@ -453,7 +453,17 @@ function emergencyNumbers(region: Region): string {
 
 /** The region's name without its qualifier: "Burgenlandkreis", not "Burgenlandkreis, Saxony-Anhalt". */
 export function shortName(region: Region): string {
-  return region.name.split(',')[0]!.trim();
+  return region.name.split(/[,(]/)[0]!.trim();
+}
+
+/**
+ * The question without the region's own place names: every document of the region shares
+ * them, so they only make an off-topic question ("best pizza in Linköping?") look relevant.
+ */
+export function withoutPlaceNames(question: string, region: Region): string {
+  const names = new Set([region.name, region.localName, ...region.towns].flatMap((n) => n.split(/[\s,()]+/)).map((w) => fold(w)).filter((w) => w.length >= 4));
+  const kept = question.split(/\s+/).filter((word) => !names.has(fold(word).replace(/[^\p{L}\p{N}]/gu, '')));
+  return kept.length ? kept.join(' ') : question;
 }
 
 /** Whether the region's staff are at work now, in the region's own time zone. */

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
  */
 export class Hub {
   private readonly emitter = new EventEmitter();
+  private readonly streams = new Set<ServerResponse>();
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -23,9 +24,16 @@ export class Hub {
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     const keepAlive = setInterval(() => res.write(': ping\n\n'), 25_000);
     this.emitter.on(topic, send);
+    this.streams.add(res);
     res.on('close', () => {
       clearInterval(keepAlive);
       this.emitter.off(topic, send);
+      this.streams.delete(res);
     });
+  }
+
+  /** Ends every open stream (at shutdown; browsers reconnect to another replica). */
+  endAll(): void {
+    for (const res of this.streams) res.end();
   }
 }

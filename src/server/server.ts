@@ -180,12 +180,17 @@ export async function startServer(
     conversations,
     handoff,
     staffToken,
+    /** Stops taking new work, lets requests in flight finish (10 s at most), then closes the store. */
     async close() {
       clearInterval(reminder);
       clearInterval(retention);
       for (const channel of channels) await channel.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      hub.endAll();
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(deadline);
       await store.close();
     },
   };

@@ -132,14 +132,9 @@ export function createTeamsBot(adapter: CloudAdapter, context: ChannelContext) {
     }
     const actor = actorOf(activity);
     if (value?.handoff) {
-      const outcome =
-        value.handoff === 'claim'
-          ? await handoff.claim(conversationId, actor)
-          : value.handoff === 'return'
-            ? await handoff.returnToBot(conversationId, actor)
-            : value.handoff === 'close'
-              ? await handoff.close(conversationId, actor)
-              : 'refused';
+      const known = ['claim', 'return', 'close'] as const;
+      const action = known.find((a) => a === value.handoff);
+      const outcome = action ? await handoff.perform(action, conversationId, actor) : 'refused';
       if (outcome === 'refused') await turn.sendActivity('That action is not possible now.');
       return;
     }

@@ -5,7 +5,6 @@ import type { ChannelContext } from '../../src/server/index.js';
 import type { ConversationSummary } from '../../src/store/index.js';
 import { escapeHtml, splitMessage, MAX_TELEGRAM_TEXT } from './format.js';
 
-const ACTIONS = ['claim', 'return', 'close', 'silence'] as const;
 
 /**
  * The staff side on Telegram: each region's staff supergroup (forum topics on) gets one topic
@@ -93,21 +92,14 @@ export function registerStaff(bot: Bot, context: ChannelContext): StaffSink {
   const actorOf = (ctx: Context): StaffActor => ({ id: String(ctx.from?.id ?? '?'), firstName: ctx.from?.first_name ?? 'Staff', via: 'telegram' });
 
   bot.callbackQuery(/^hs:(claim|return|close|silence):([0-9a-f-]{36})$/, async (ctx) => {
-    const [, action, conversationId] = ctx.match as unknown as [string, (typeof ACTIONS)[number], string];
+    const [, action, conversationId] = ctx.match as unknown as [string, 'claim' | 'return' | 'close' | 'silence', string];
     const conversation = await authorized(ctx, conversationId);
     if (!conversation) {
       await ctx.answerCallbackQuery({ text: 'Not allowed here.', show_alert: true });
       return;
     }
-    const actor = actorOf(ctx);
-    const outcome =
-      action === 'claim'
-        ? await handoff.claim(conversationId, actor)
-        : action === 'return'
-          ? await handoff.returnToBot(conversationId, actor)
-          : action === 'close'
-            ? await handoff.close(conversationId, actor)
-            : await handoff.silence(conversationId, actor, !conversation.state.botSilenced);
+    const toggle = action === 'silence' && conversation.state.botSilenced ? 'unsilence' : action;
+    const outcome = await handoff.perform(toggle, conversationId, actorOf(ctx));
     await ctx.answerCallbackQuery({ text: outcome === 'done' ? 'Done.' : 'Nothing to change.' });
   });
 

@@ -1,2 +1,2 @@
 export { HandoffService, type HandoffOptions } from './service.js';
-export type { EscalationNotice, HandoffChange, HandoffOutcome, StaffActor, StaffSink, UserDelivery } from './types.js';
+export type { EscalationNotice, HandoffChange, HandoffOutcome, StaffAction, StaffActor, StaffSink, UserDelivery } from './types.js';

@@ -4,7 +4,7 @@ import type { ConversationState, HandoffState } from '../engine/types.js';
 import type { I18n } from '../i18n/index.js';
 import type { Knowledge, Region } from '../knowledge/types.js';
 import type { ConversationSummary, Store } from '../store/index.js';
-import type { EscalationNotice, HandoffOutcome, StaffActor, StaffSink, UserDelivery } from './types.js';
+import type { EscalationNotice, HandoffOutcome, StaffAction, StaffActor, StaffSink, UserDelivery } from './types.js';
 
 /** How many of the last messages staff see in the escalation summary. */
 const SUMMARY_MESSAGES = 8;
@@ -99,6 +99,21 @@ export class HandoffService {
     return this.act(conversationId, actor, ['queued', 'staff', 'bot'], 'closed', 'closed', (tr, region) => [
       tr.t('handoff.closed', { region: region ? shortName(region) : '' }),
     ]);
+  }
+
+  /** A staff action by name, as buttons and the console send it. */
+  perform(action: StaffAction, conversationId: string, actor: StaffActor): Promise<HandoffOutcome> {
+    switch (action) {
+      case 'claim':
+        return this.claim(conversationId, actor);
+      case 'return':
+        return this.returnToBot(conversationId, actor);
+      case 'close':
+        return this.close(conversationId, actor);
+      case 'silence':
+      case 'unsilence':
+        return this.silence(conversationId, actor, action === 'silence');
+    }
   }
 
   /** Keeps the bot silent in one conversation (or lets it speak again) without a takeover. */

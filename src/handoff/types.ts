@@ -48,3 +48,6 @@ export interface StaffSink {
 export type UserDelivery = (channelUserId: string, replies: Reply[]) => Promise<void>;
 
 export type HandoffOutcome = 'done' | 'unchanged' | 'refused';
+
+/** What staff can do to a conversation from a button or the console. */
+export type StaffAction = 'claim' | 'return' | 'close' | 'silence' | 'unsilence';

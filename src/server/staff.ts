@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { HandoffService, StaffActor, StaffSink } from '../handoff/index.js';
+import type { HandoffService, StaffAction, StaffActor, StaffSink } from '../handoff/index.js';
 import type { Knowledge } from '../knowledge/types.js';
 import type { ConversationSummary, Store } from '../store/index.js';
 import { HttpError, sendJson } from './http.js';
@@ -122,15 +122,7 @@ export function staffApi(options: { token: string; store: Store; handoff: Handof
       outcome = await handoff.reply(conversation.id, actorOf(parsed.data.name), parsed.data.text);
     } else {
       const parsed = actionBody.safeParse((await body()) ?? {});
-      const actor = actorOf(parsed.success ? parsed.data.name : undefined);
-      outcome =
-        action === 'claim'
-          ? await handoff.claim(conversation.id, actor)
-          : action === 'return'
-            ? await handoff.returnToBot(conversation.id, actor)
-            : action === 'close'
-              ? await handoff.close(conversation.id, actor)
-              : await handoff.silence(conversation.id, actor, action === 'silence');
+      outcome = await handoff.perform(action as StaffAction, conversation.id, actorOf(parsed.success ? parsed.data.name : undefined));
     }
     sendJson(res, outcome === 'refused' ? 409 : 200, { outcome });
     return true;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { newConversationState, type ConversationState, type HandoffState } from '../engine/types.js';
 import { migrationProvider } from './migrations.js';
@@ -403,13 +403,7 @@ export class Store {
         if (idle.length) {
           await trx.updateTable('conversations').set({ closed_at: Date.now() }).where('id', 'in', idle.map((r) => r.id)).execute();
         }
-        if (ids.length) {
-          await trx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
-          await trx.deleteFrom('handoff_events').where('conversation_id', 'in', ids).execute();
-          await trx.deleteFrom('feedback').where('conversation_id', 'in', ids).execute();
-          await trx.deleteFrom('staff_threads').where('conversation_id', 'in', ids).execute();
-          await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
-        }
+        await purgeConversations(trx, ids);
         if (idle.length || ids.length) {
           await trx
             .insertInto('audit_log')
@@ -449,13 +443,7 @@ export class Store {
   async deleteUser(userId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const ids = (await trx.selectFrom('conversations').select('id').where('user_id', '=', userId).execute()).map((r) => r.id);
-      if (ids.length) {
-        await trx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
-        await trx.deleteFrom('handoff_events').where('conversation_id', 'in', ids).execute();
-        await trx.deleteFrom('feedback').where('conversation_id', 'in', ids).execute();
-        await trx.deleteFrom('staff_threads').where('conversation_id', 'in', ids).execute();
-        await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
-      }
+      await purgeConversations(trx, ids);
       const user = await trx.selectFrom('users').select(['channel', 'channel_user_id']).where('id', '=', userId).executeTakeFirst();
       if (user) await trx.deleteFrom('channel_refs').where('channel', '=', user.channel).where('channel_user_id', '=', user.channel_user_id).execute();
       await trx.deleteFrom('users').where('id', '=', userId).execute();
@@ -485,4 +473,13 @@ function toSummary(row: {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+/** Deletes conversations with everything that hangs on them, inside the caller's transaction. */
+async function purgeConversations(trx: Transaction<Database>, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  for (const table of ['messages', 'handoff_events', 'feedback', 'staff_threads'] as const) {
+    await trx.deleteFrom(table).where('conversation_id', 'in', ids).execute();
+  }
+  await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
 }

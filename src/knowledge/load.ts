@@ -256,6 +256,9 @@ interface CachedKnowledge {
   concepts: Concept[];
 }
 
+/** Bump when the shape of the cached knowledge changes, so that an old cache is not read. */
+const CACHE_VERSION = 2;
+
 /** The hash of every file under knowledge/: the same hash means the same knowledge. */
 export function knowledgeFingerprint(dir: string): string {
   const hash = createHash('sha256');
@@ -271,7 +274,7 @@ export function knowledgeFingerprint(dir: string): string {
  */
 export function loadKnowledge(dir: string, options: { cacheDir?: string } = {}): Knowledge {
   const fingerprint = knowledgeFingerprint(dir);
-  const cacheFile = options.cacheDir ? path.join(options.cacheDir, `knowledge-${fingerprint}.json`) : undefined;
+  const cacheFile = options.cacheDir ? path.join(options.cacheDir, `knowledge-v${CACHE_VERSION}-${fingerprint}.json`) : undefined;
   if (cacheFile && existsSync(cacheFile)) {
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedKnowledge;
     return {

@@ -57,6 +57,12 @@ export interface SearchResult {
   queryConcepts: string[];
 }
 
+/**
+ * The layout and analysis of saved indexes. Bump it whenever tokenising, stemming, concept
+ * matching or the saved files change: an index saved by older code is then rebuilt, not loaded.
+ */
+export const INDEX_VERSION = 4;
+
 /** How far down each ranking a search looks before fusing them. */
 const CANDIDATES = 60;
 /** Reciprocal-rank-fusion constant: small, so that a first place counts clearly more. */
@@ -113,7 +119,7 @@ export class Retriever {
     const analyzer = new Analyzer(new ConceptMatcher(knowledge.concepts));
     const units = collectUnits(knowledge);
     const dir = options.indexDir
-      ? path.join(options.indexDir, `${knowledge.fingerprint}-${embeddings.id.replace(/[^a-zA-Z0-9.-]/g, '_')}`)
+      ? path.join(options.indexDir, `v${INDEX_VERSION}-${knowledge.fingerprint}-${embeddings.id.replace(/[^a-zA-Z0-9.-]/g, '_')}`)
       : undefined;
     if (dir && existsSync(path.join(dir, 'lexical.json'))) {
       const saved = JSON.parse(readFileSync(path.join(dir, 'lexical.json'), 'utf8')) as Record<string, unknown>;

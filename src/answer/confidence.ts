@@ -20,7 +20,7 @@ export function confidenceOf(hit: DocumentHit | undefined, queryConcepts: string
 }
 
 /** Below this, the answer is "I don't know" and the offer of a person. */
-export const MIN_CONFIDENCE = 0.35;
+export const MIN_CONFIDENCE = 0.5;
 
 const countries = new CountryMatcher();
 

@@ -5,8 +5,8 @@ import { confidenceOf, isNotConfirmedPassage, judgeEvidence, MIN_CONFIDENCE } fr
 import type { Answer, AnswerRequest, Answerer, Citation } from './types.js';
 
 /** An answer fits a phone screen: a few sentences, at most this many characters. */
-const MAX_ANSWER_CHARS = 520;
-const MAX_SENTENCES = 3;
+const MAX_ANSWER_CHARS = 640;
+const MAX_SENTENCES = 4;
 /** Share of the best document's score that another document needs to be cited too. */
 const RELATED_SCORE = 0.6;
 /** A second document this close to the first also offers sentences to the answer. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
-import { ChatModel, ExtractiveAnswerer, LlmAnswerer, fill, loadPrompt, type Answerer } from './answer/index.js';
+import { ChatModel, ExtractiveAnswerer, LlmAnswerer, StaffAssistant, fill, loadPrompt, type Answerer } from './answer/index.js';
 import { BaJobsuche, JobSearch, JobTechSearch, OccupationFinder } from './jobs/index.js';
 import { redactPersonalData } from './privacy/redact.js';
 import type { Config } from './config/index.js';
@@ -18,6 +18,8 @@ export interface Assistant {
   /** Milliseconds spent building the index, when it was built rather than loaded. */
   indexBuildMs?: number;
   jobs: { finder: OccupationFinder; search: JobSearch };
+  /** Case summaries and translations for staff, when a model is configured. */
+  staffHelp?: StaffAssistant;
 }
 
 /** Loads knowledge/, opens (or builds) the retrieval index and assembles the engine. */
@@ -41,9 +43,11 @@ export async function createAssistant(
   const extractive = new ExtractiveAnswerer(knowledge, retriever.analyzer);
   let answerer: Answerer = extractive;
   let condense: ((question: string, recent: { from: string; text: string }[]) => Promise<string>) | undefined;
+  let staffHelp: StaffAssistant | undefined;
   if (config.openai) {
     const model = new ChatModel({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, model: config.openai.model });
     answerer = new LlmAnswerer(model, knowledge, extractive, options.log);
+    staffHelp = new StaffAssistant(model);
     condense = async (question, recent) => {
       const prompt = loadPrompt('condense');
       const history = recent.map((turn) => `${turn.from}: ${redactPersonalData(turn.text)}`).join('\n');
@@ -58,5 +62,5 @@ export async function createAssistant(
     search: new JobSearch({ 'ba-jobsuche': new BaJobsuche(jobRoots.baJobsucheApiRoot), jobtech: new JobTechSearch(jobRoots.jobtechApiRoot) }, { log: options.log }),
   };
   const engine = new Engine({ knowledge, retriever, answerer, i18n, detector: new LanguageDetector(), condense, jobs });
-  return { knowledge, retriever, engine, i18n, indexBuildMs, jobs };
+  return { knowledge, retriever, engine, i18n, indexBuildMs, jobs, staffHelp };
 }

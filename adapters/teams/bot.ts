@@ -78,13 +78,14 @@ export function createTeamsBot(adapter: CloudAdapter, context: ChannelContext) {
         lang: notice.lang,
         channel: notice.conversation.channel,
         recent: notice.recent.map((m) => `${m.direction === 'in' ? '👤' : m.direction === 'staff' ? '🧑‍💼' : '🤖'} ${m.text.slice(0, 400)}`),
+        summary: notice.summary ?? '',
         conversationId: notice.conversation.id,
       });
       const threadId = await sendTo(channel.reference, [{ type: 'message', attachments: [attachment] }]);
       if (threadId) await store.saveStaffThread({ conversationId: notice.conversation.id, channel: 'teams', chatId: channel.chatId, threadId });
     },
-    async userMessage(conversation, text) {
-      await postInThread(conversation.id, conversation.state.regionId, `👤 ${text}`);
+    async userMessage(conversation, text, translated) {
+      await postInThread(conversation.id, conversation.state.regionId, `👤 ${text}${translated ? `\n\n🌐 ${translated}` : ''}`);
     },
     async staffMessage(conversation, actor, text) {
       if (actor.via !== 'teams') await postInThread(conversation.id, conversation.state.regionId, `🧑‍💼 ${actor.firstName} (${actor.via}): ${text}`);

@@ -57,6 +57,7 @@ export function registerStaff(bot: Bot, context: ChannelContext): StaffSink {
       const lines = [
         `<b>New case</b> ${escapeHtml(short)} — ${escapeHtml(notice.reason)}`,
         `Region: ${escapeHtml(notice.regionName)} · role: ${escapeHtml(notice.role)} · language: ${escapeHtml(notice.lang)} · channel: ${escapeHtml(notice.conversation.channel)}`,
+        ...(notice.summary ? ['', `<b>Summary</b> (written by the model): ${escapeHtml(notice.summary)}`] : []),
         '',
         '<b>Last messages</b>',
         ...notice.recent.map((m) => `${m.direction === 'in' ? '👤' : m.direction === 'staff' ? '🧑‍💼' : '🤖'} ${escapeHtml(m.text.slice(0, 600))}`),
@@ -65,8 +66,8 @@ export function registerStaff(bot: Bot, context: ChannelContext): StaffSink {
       ];
       await post(notice.conversation, lines.join('\n'), buttons(notice.conversation.id));
     },
-    async userMessage(conversation, text) {
-      await post(conversation, `👤 ${escapeHtml(text)}`);
+    async userMessage(conversation, text, translated) {
+      await post(conversation, `👤 ${escapeHtml(text)}${translated ? `\n🌐 ${escapeHtml(translated)}` : ''}`);
     },
     async staffMessage(conversation, actor, text) {
       if (actor.via !== 'telegram') await post(conversation, `🧑‍💼 ${escapeHtml(actor.firstName)} (${actor.via}): ${escapeHtml(text)}`);

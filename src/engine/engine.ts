@@ -91,6 +91,8 @@ export class Engine {
     if (text.startsWith('/')) return this.handleCommand(text, state, tr);
 
     const region = state.regionId ? this.parts.knowledge.regions.get(state.regionId) : undefined;
+    // The language the user writes in is remembered first: staff and handoff notices use it too.
+    if (!state.langChosen && tr.lang !== state.lang && /\p{L}{2}/u.test(text)) state.lang = tr.lang;
     const rule = matchEscalation(text, this.parts.knowledge.escalationRules);
     if (state.handoff === 'queued' || state.handoff === 'staff' || state.botSilenced) {
       // A person holds (or watches) the chat: the bot stays silent, except for urgent danger.
@@ -105,7 +107,6 @@ export class Engine {
     }
     if (rule) return this.escalate(rule, state, tr, region);
 
-    if (!state.langChosen && tr.lang !== state.lang && /\p{L}{2}/u.test(text)) state.lang = tr.lang;
     if (!region || !state.role) return this.onboard(text, state, tr);
     if (!/[\p{L}\p{N}]/u.test(text)) return result([makeReply('notice', tr, [tr.t('input.emoji_only')])]);
     return this.answer(text, state, tr, region, state.role, message.onPartial);

@@ -9,7 +9,15 @@ import type { EscalationNotice, HandoffOutcome, StaffAction, StaffActor, StaffSi
 /** How many of the last messages staff see in the escalation summary. */
 const SUMMARY_MESSAGES = 8;
 
+/** Summaries and translations for staff (with an LLM). */
+export interface StaffHelp {
+  summarize(transcript: string, regionName: string, staffLanguage: string): Promise<string | undefined>;
+  translate(text: string, targetLang: string): Promise<string | undefined>;
+}
+
 export interface HandoffOptions {
+  /** With a model: case summaries for staff, and translation between user and staff. */
+  help?: StaffHelp;
   /** Minutes a queued case may wait before the user is given the office's contact. */
   unclaimedMinutes?: number;
   log?: (line: string) => void;
@@ -58,8 +66,10 @@ export class HandoffService {
         await this.notifyEscalation(conversation, event.reason);
       } else if (event.type === 'forward-to-staff') {
         const messages = await this.store.listMessages(conversation.id);
-        const last = messages.filter((m) => m.direction === 'in').at(-1);
-        await this.broadcast((sink) => sink.userMessage(conversation, last?.text ?? '(non-text message)'));
+        const text = messages.filter((m) => m.direction === 'in').at(-1)?.text ?? '(non-text message)';
+        const staffLang = this.staffLanguage(conversation.state);
+        const translated = this.options.help && conversation.state.lang && conversation.state.lang !== staffLang ? await this.options.help.translate(text, staffLang) : undefined;
+        await this.broadcast((sink) => sink.userMessage(conversation, text, translated));
       } else if (event.type === 'rating') {
         await this.store.addFeedback(conversation.id, 'handoff-rating', event.value);
       }
@@ -79,6 +89,10 @@ export class HandoffService {
       recent: messages.slice(-SUMMARY_MESSAGES),
       at: this.now(),
     };
+    if (this.options.help) {
+      const transcript = notice.recent.map((m) => `${m.direction === 'in' ? 'user' : m.direction === 'staff' ? 'staff' : 'assistant'}: ${m.text}`).join('\n');
+      notice.summary = await this.options.help.summarize(transcript, notice.regionName, this.staffLanguage(conversation.state));
+    }
     await this.broadcast((sink) => sink.escalated(notice));
   }
 
@@ -149,8 +163,11 @@ export class HandoffService {
       const current = (await this.store.getConversationSummary(conversationId))!;
       if (current.state.handoff !== 'staff') return 'refused';
       const tr = this.i18n.translator(current.state.lang ?? 'en');
-      await this.store.addMessage({ conversationId, direction: 'staff', author: actor.firstName, text, lang: null });
-      await this.deliver(current, [makeReply('notice', tr, [`${actor.firstName}: ${text}`])]);
+      // Staff may write in their own language: the user reads it in theirs; the original is kept.
+      const userLang = current.state.lang ?? 'en';
+      const translated = this.options.help && userLang !== this.staffLanguage(current.state) ? await this.options.help.translate(text, userLang) : undefined;
+      await this.store.addMessage({ conversationId, direction: 'staff', author: actor.firstName, text, lang: null, meta: translated ? { translated } : undefined });
+      await this.deliver(current, [makeReply('notice', tr, [`${actor.firstName}: ${translated ?? text}`])]);
       await this.broadcast((sink) => sink.staffMessage(current, actor, text));
       return 'done';
     });
@@ -265,6 +282,11 @@ export class HandoffService {
     await Promise.all(
       this.sinks.map((sink) => task(sink).catch((error: Error) => this.log(`handoff: ${sink.name} failed: ${error.message}`))),
     );
+  }
+
+  /** Staff read and write the region's first local language. */
+  private staffLanguage(state: ConversationState): string {
+    return this.region(state)?.languages[0] ?? 'en';
   }
 
   private region(state: ConversationState): Region | undefined {

@@ -20,6 +20,8 @@ export interface EscalationNotice {
   reason: string;
   /** The last messages of the conversation, oldest first, both sides. */
   recent: StoredMessage[];
+  /** A summary written by the model for staff, when one is configured. */
+  summary?: string;
   at: number;
 }
 
@@ -39,7 +41,8 @@ export interface HandoffChange {
 export interface StaffSink {
   name: string;
   escalated(notice: EscalationNotice): Promise<void>;
-  userMessage(conversation: ConversationSummary, text: string): Promise<void>;
+  /** A user message while staff hold the chat; `translated` into the staff's language when it differs. */
+  userMessage(conversation: ConversationSummary, text: string, translated?: string): Promise<void>;
   staffMessage(conversation: ConversationSummary, actor: StaffActor, text: string): Promise<void>;
   changed(change: HandoffChange): Promise<void>;
 }

@@ -65,7 +65,7 @@ export async function startServer(
   const metrics = createMetrics(conversations, store);
   const perIp = new RateLimiter(REQUESTS_PER_IP_PER_MINUTE, 60_000);
   const hub = new Hub();
-  const handoff = new HandoffService(store, conversations, assistant.knowledge, assistant.i18n, { log });
+  const handoff = new HandoffService(store, conversations, assistant.knowledge, assistant.i18n, { log, help: assistant.staffHelp });
   handoff.addSink(consoleSink(hub));
   handoff.setUserDelivery('web', async (userId, replies) => hub.publish(`web:${userId}`, { replies: replies.map(publicReply) }));
 

@@ -18,8 +18,8 @@ export function consoleSink(hub: Hub): StaffSink {
     async escalated(notice) {
       push('escalated', notice.conversation, { reason: notice.reason, at: notice.at });
     },
-    async userMessage(conversation, text) {
-      push('message', conversation, { direction: 'in', text });
+    async userMessage(conversation, text, translated) {
+      push('message', conversation, { direction: 'in', text, translated });
     },
     async staffMessage(conversation, actor, text) {
       push('message', conversation, { direction: 'staff', author: actor.firstName, text });

@@ -18,8 +18,6 @@ export interface StaffHelp {
 export interface HandoffOptions {
   /** With a model: case summaries for staff, and translation between user and staff. */
   help?: StaffHelp;
-  /** Minutes a queued case may wait before the user is given the office's contact. */
-  unclaimedMinutes?: number;
   log?: (line: string) => void;
   now?: () => number;
 }
@@ -174,13 +172,14 @@ export class HandoffService {
   }
 
   /**
-   * Gives users whose case has waited unclaimed longer than the limit the office's own
-   * contact, once; the case stays queued. Run by the server every minute.
+   * Gives users whose case has waited unclaimed longer than their region's limit
+   * (regions.yaml `unclaimed_minutes`, default 30) the office's own contact, once; the case
+   * stays queued. Run by the server every minute.
    */
   async remindUnclaimed(): Promise<number> {
-    const limit = (this.options.unclaimedMinutes ?? 30) * 60_000;
     let reminded = 0;
     for (const conversation of await this.store.listConversations(['queued'])) {
+      const limit = (this.region(conversation.state)?.unclaimedMinutes ?? 30) * 60_000;
       const events = await this.store.listHandoffEvents(conversation.id);
       const queuedAt = events.filter((e) => e.to === 'queued').at(-1)?.createdAt ?? conversation.updatedAt;
       if (conversation.state.unclaimedNoticeAt || this.now() - queuedAt < limit) continue;

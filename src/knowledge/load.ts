@@ -75,6 +75,7 @@ const regionSchema = z.object({
     from: z.string().regex(/^\d{2}:\d{2}$/),
     to: z.string().regex(/^\d{2}:\d{2}$/),
   }),
+  unclaimed_minutes: z.number().int().positive().default(30),
   retention: z
     .object({ idle_close_days: z.number().int().positive(), delete_closed_after_days: z.number().int().positive() })
     .default({ idle_close_days: 30, delete_closed_after_days: 90 }),
@@ -194,6 +195,7 @@ function toRegion(file: string, raw: unknown, index: number): Region {
       teamsChannelId: r.staff.teams_channel_id ?? null,
     },
     officeHours: r.office_hours,
+    unclaimedMinutes: r.unclaimed_minutes,
     retention: { idleCloseDays: r.retention.idle_close_days, deleteClosedAfterDays: r.retention.delete_closed_after_days },
     jobs: r.jobs ? { source: r.jobs.source, place: r.jobs.place, radiusKm: r.jobs.radius_km, municipality: r.jobs.municipality } : undefined,
   };
@@ -257,7 +259,7 @@ interface CachedKnowledge {
 }
 
 /** Bump when the shape of the cached knowledge changes, so that an old cache is not read. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 /** The hash of every file under knowledge/: the same hash means the same knowledge. */
 export function knowledgeFingerprint(dir: string): string {

@@ -77,6 +77,8 @@ export interface Region {
   contactOffice: string;
   staff: { telegramChatId?: string | null; teamsChannelId?: string | null };
   officeHours: { days: string[]; from: string; to: string };
+  /** Minutes a queued case waits before the user is given the office's own contact. */
+  unclaimedMinutes: number;
   retention: { idleCloseDays: number; deleteClosedAfterDays: number };
   /** Where live vacancies come from, when a connector exists for the region. */
   jobs?: RegionJobs;

@@ -110,3 +110,25 @@ describe('handoff over Telegram', () => {
     await api.stop();
   });
 });
+
+describe('an unclaimed case', () => {
+  it('gives the user the office contact once, after the region’s waiting time, and stays queued', async () => {
+    const api = await new TelegramDouble().start();
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const server = await start(api, dataDir);
+    await post(server, textUpdate(USER + 1, '/start groningen'));
+    await post(server, callbackUpdate(USER + 1, 'role:migrant'));
+    await post(server, textUpdate(USER + 1, '/human'));
+    expect(await server.handoff.remindUnclaimed()).toBe(0);
+    const conversation = (await server.store.listConversations(['queued']))[0]!;
+    await server.store.db.updateTable('handoff_events').set({ created_at: Date.now() - 31 * 60_000 }).where('conversation_id', '=', conversation.id).execute();
+    expect(await server.handoff.remindUnclaimed()).toBe(1);
+    expect(await server.handoff.remindUnclaimed()).toBe(0);
+    const last = api.sent().filter((c) => String(c.payload.chat_id) === String(USER + 1)).at(-1)!;
+    expect(String(last.payload.text)).toMatch(/Nobody from the team could answer yet/);
+    expect((await server.store.getConversationSummary(conversation.id))!.state.handoff).toBe('queued');
+    await server.close();
+    await api.stop();
+  });
+});

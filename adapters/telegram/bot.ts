@@ -37,7 +37,10 @@ export function createBot(context: ChannelContext): Bot {
     });
     if (!pending) return claimed ? next() : undefined;
     try {
-      await deliver(ctx, await pending, draft);
+      // The replies are sent by the conversation service, in the conversation's turn; a message
+      // refused by the rate limit never gets a turn, and its note is sent here.
+      const delivery = await pending;
+      if (delivery.limited) await deliver(ctx, delivery, draft);
     } catch (error) {
       // Let Telegram's retry of this update be processed: the answer did not get through.
       await store.releaseProcessed('telegram', updateId);
@@ -63,7 +66,7 @@ export function createBot(context: ChannelContext): Bot {
     }
     if (!message) return undefined; // edited messages, reactions…: deliberately ignored
     void ctx.replyWithChatAction('typing').catch(() => undefined);
-    return conversations.receive(message);
+    return conversations.receive({ ...message, deliver: (delivery) => deliver(ctx, delivery as Delivery, draft) });
   }
 
   async function deliver(ctx: Context, delivery: Delivery, draft: Draft): Promise<void> {

@@ -1,2 +1,2 @@
-export { ConversationService, type Delivery, type DeliveryListener } from './service.js';
+export { ConversationService, type Delivery, type DeliveryListener, type SharedCoordination } from './service.js';
 export { RateLimiter } from './limits.js';

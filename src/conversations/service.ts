@@ -23,6 +23,12 @@ export interface Delivery extends EngineResult {
 /** Messages per user and minute before the rate limit answers instead of the engine. */
 const MESSAGES_PER_MINUTE = 20;
 
+/** What replicas share (Redis): the conversation lock and the rate-limit counters. */
+export interface SharedCoordination {
+  withLock<T>(key: string, task: () => Promise<T>): Promise<T>;
+  allow(key: string, limit: number, windowMs: number): Promise<boolean>;
+}
+
 /** Told of every delivery, after it was stored: the handoff listens here. */
 export type DeliveryListener = (delivery: Delivery, messages: IncomingMessage[]) => Promise<void>;
 
@@ -46,13 +52,17 @@ export class ConversationService {
 
   private readonly limiter: RateLimiter;
   private readonly limitNotices = new RateLimiter(1, 60_000);
+  private readonly perMinute: number;
+  private readonly shared?: SharedCoordination;
 
   constructor(
     readonly engine: Engine,
     readonly store: Store,
-    options: { messagesPerMinute?: number } = {},
+    options: { messagesPerMinute?: number; shared?: SharedCoordination } = {},
   ) {
-    this.limiter = new RateLimiter(options.messagesPerMinute ?? MESSAGES_PER_MINUTE, 60_000);
+    this.perMinute = options.messagesPerMinute ?? MESSAGES_PER_MINUTE;
+    this.limiter = new RateLimiter(this.perMinute, 60_000);
+    this.shared = options.shared;
   }
 
   /** Called after each processed message (or burst), inside the conversation's lock. */
@@ -67,7 +77,9 @@ export class ConversationService {
   exclusive<T>(channel: string, channelUserId: string, task: () => Promise<T>): Promise<T> {
     const key = `${channel}:${channelUserId}`;
     const previous = this.locks.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(task);
+    // In one process a promise chain orders the work; across replicas the shared lock does.
+    const guarded = this.shared ? () => this.shared!.withLock(`conversation:${key}`, task) : task;
+    const run = previous.catch(() => undefined).then(guarded);
     this.locks.set(key, run);
     void run.finally(() => {
       if (this.locks.get(key) === run) this.locks.delete(key);
@@ -79,7 +91,7 @@ export class ConversationService {
     const key = `${message.channel}:${message.userId}`;
     // A flood from one account is answered with one short note and never reaches the engine,
     // so it does not slow anybody else.
-    if (!this.limiter.allow(key)) return Promise.resolve(this.limited(message, this.limitNotices.allow(key)));
+    if (!this.shared && !this.limiter.allow(key)) return Promise.resolve(this.limited(message, this.limitNotices.allow(key)));
     return new Promise<Delivery>((resolve, reject) => {
       const queue = this.waiting.get(key) ?? [];
       queue.push({ message, resolve, reject });
@@ -91,7 +103,7 @@ export class ConversationService {
   private async drain(key: string): Promise<void> {
     this.busy.add(key);
     try {
-      for (let batch = this.take(key); batch.length; batch = this.take(key)) {
+      for (let batch = await this.admit(key, this.take(key)); batch.length; batch = await this.admit(key, this.take(key))) {
         // Commands and button presses are answered one by one; plain text is merged.
         const cut = batch.findIndex((p) => p.message.choice || p.message.text?.trim().startsWith('/'));
         const group = cut > 0 ? batch.slice(0, cut) : cut === 0 ? batch.slice(0, 1) : batch;
@@ -99,7 +111,12 @@ export class ConversationService {
         if (rest.length) this.waiting.set(key, [...rest, ...(this.waiting.get(key) ?? [])]);
         try {
           const first = group[0]!.message;
-          const delivery = await this.exclusive(first.channel, first.userId, () => this.process(group.map((p) => p.message)));
+          const last = group[group.length - 1]!.message;
+          const delivery = await this.exclusive(first.channel, first.userId, async () => {
+            const result = await this.process(group.map((p) => p.message));
+            await last.deliver?.(result);
+            return result;
+          });
           group.slice(0, -1).forEach((p) => p.resolve({ ...delivery, replies: [], events: [], merged: true }));
           group[group.length - 1]!.resolve(delivery);
         } catch (error) {
@@ -116,6 +133,17 @@ export class ConversationService {
     const tr = this.engine.translator(message.languageHint);
     const replies = notify ? [makeReply('notice', tr, [tr.t('input.rate_limited')])] : [];
     return { replies, state: newConversationState(), events: [], lang: tr.lang, conversationId: '', userId: '', limited: true };
+  }
+
+  /** With replicas, the per-user limit is counted in Redis, in arrival order; refused messages get the note. */
+  private async admit(key: string, batch: Pending[]): Promise<Pending[]> {
+    if (!this.shared) return batch;
+    const admitted: Pending[] = [];
+    for (const pending of batch) {
+      if (await this.shared.allow(`user:${key}`, this.perMinute, 60_000)) admitted.push(pending);
+      else pending.resolve(this.limited(pending.message, await this.shared.allow(`notice:${key}`, 1, 60_000)));
+    }
+    return admitted;
   }
 
   private take(key: string): Pending[] {

@@ -18,6 +18,11 @@ export interface IncomingMessage {
   roleHint?: Role;
   /** Called with the answer so far while an LLM writes it: channels that can, show it growing. */
   onPartial?: (textSoFar: string) => void;
+  /**
+   * Sends the replies on the channel. Called in the conversation's turn, so that one chat's
+   * replies go out in order even when several replicas handle its messages.
+   */
+  deliver?: (delivery: EngineResult & { conversationId: string; export?: unknown; merged?: boolean }) => Promise<void>;
   /** A choice from a button: `region:asco`, `role:employer`, `lang:uk`. */
   choice?: string;
 }

@@ -1,20 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import type { ReplicaLink } from '../replicas/index.js';
 
 /**
- * Live updates inside one process: the staff console and web chat pages listen with
- * server-sent events. (Across replicas this becomes Redis pub/sub.)
+ * Live updates: the staff console and web chat pages listen with server-sent events. In one
+ * process an event emitter carries them; with REDIS_URL, Redis pub/sub, so that a console
+ * connected to any replica sees everything.
  */
 export class Hub {
   private readonly emitter = new EventEmitter();
   private readonly streams = new Set<ServerResponse>();
 
-  constructor() {
+  constructor(private readonly link?: ReplicaLink) {
     this.emitter.setMaxListeners(0);
+    // With replicas, updates go through Redis and come back to every replica, this one included.
+    link?.onMessage(({ topic, data }) => this.emitter.emit(topic, data));
   }
 
   publish(topic: string, data: unknown): void {
-    this.emitter.emit(topic, data);
+    if (this.link) this.link.publish(topic, data);
+    else this.emitter.emit(topic, data);
   }
 
   /** Streams a topic to an HTTP response as server-sent events until the client goes away. */

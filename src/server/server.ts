@@ -8,6 +8,7 @@ import type { Config } from '../config/index.js';
 import pino from 'pino';
 import { ConversationService, RateLimiter } from '../conversations/index.js';
 import { runRetention } from '../privacy/retention.js';
+import { ReplicaLink } from '../replicas/index.js';
 import { createMetrics } from './metrics.js';
 import { MAX_MESSAGE_CHARS, type Reply } from '../engine/index.js';
 import { HandoffService } from '../handoff/index.js';
@@ -61,10 +62,12 @@ export async function startServer(
   const log = options.log ?? ((line: string) => logger.info(line));
   const assistant = await createAssistant(config);
   const store = await Store.open(config);
-  const conversations = new ConversationService(assistant.engine, store);
+  const link = config.redisUrl ? new ReplicaLink(config.redisUrl) : undefined;
+  const conversations = new ConversationService(assistant.engine, store, { shared: link });
   const metrics = createMetrics(conversations, store);
   const perIp = new RateLimiter(REQUESTS_PER_IP_PER_MINUTE, 60_000);
-  const hub = new Hub();
+  const allowIp = (ip: string) => (link ? link.allow(`ip:${ip}`, REQUESTS_PER_IP_PER_MINUTE, 60_000) : perIp.allow(ip));
+  const hub = new Hub(link);
   const handoff = new HandoffService(store, conversations, assistant.knowledge, assistant.i18n, { log, help: assistant.staffHelp });
   handoff.addSink(consoleSink(hub));
   handoff.setUserDelivery('web', async (userId, replies) => hub.publish(`web:${userId}`, { replies: replies.map(publicReply) }));
@@ -110,7 +113,7 @@ export async function startServer(
           return res.end(await metrics.metrics());
         }
         // Web chat and staff console are open to the internet: limit each address.
-        if ((url.pathname.startsWith('/api/chat') || url.pathname.startsWith('/staff/api')) && !perIp.allow(req.socket.remoteAddress ?? '?')) {
+        if ((url.pathname.startsWith('/api/chat') || url.pathname.startsWith('/staff/api')) && !(await allowIp(req.socket.remoteAddress ?? '?'))) {
           throw new HttpError(429, 'too many requests; wait a minute');
         }
         if (req.method === 'GET' && url.pathname === '/') return html(res, pages.chat);
@@ -192,6 +195,7 @@ export async function startServer(
       await closed;
       clearTimeout(deadline);
       await store.close();
+      await link?.close();
     },
   };
 }

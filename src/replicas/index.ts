@@ -1,0 +1,1 @@
+export { ReplicaLink } from './redis.js';

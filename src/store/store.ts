@@ -8,6 +8,9 @@ import { newConversationState, type ConversationState, type HandoffState } from 
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
+/** The PostgreSQL advisory lock that serialises migrations between replicas. */
+const MIGRATION_LOCK = 727_274_001;
+
 export interface StoredMessage {
   id: string;
   conversationId: string;
@@ -98,7 +101,17 @@ export class Store {
     pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
     if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
     const store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
-    await store.migrate();
+    // Replicas starting together on a new database must not migrate at once: an advisory lock
+    // lets one migrate while the others wait, then find nothing left to do.
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      const current = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema;
+      await store.migrate(current);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
     return store;
   }
 
@@ -107,8 +120,12 @@ export class Store {
     return config.databaseUrl ? Store.openPostgres(config.databaseUrl) : Store.openSqlite(config.dataDir);
   }
 
-  async migrate(): Promise<void> {
-    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+  /**
+   * Runs the migrations. On PostgreSQL the migration tables are named with the current schema:
+   * Kysely otherwise counts a migration table of any schema on the server as its own.
+   */
+  async migrate(schema?: string): Promise<void> {
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider, migrationTableSchema: schema }).migrateToLatest();
     if (error) throw error;
   }
 

@@ -13,6 +13,13 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
     return place;
   };
 
+  it('migrates its own place even when another store on the same server is migrated at the same time', async () => {
+    const [one, two] = await Promise.all([fresh().open(), fresh().open()]);
+    expect(await one.markProcessed('telegram', 'x')).toBe(true);
+    expect(await two.markProcessed('telegram', 'x')).toBe(true);
+    await Promise.all([one.close(), two.close()]);
+  });
+
   it('records an update id once, also after a restart', async () => {
     const place = fresh();
     let store = await place.open();

@@ -183,7 +183,8 @@ export class Retriever {
     };
     const queryText = analysis.terms.join(' ');
     const lexicalResults = [...scopes]
-      .flatMap((scope) => this.lexical.get(scope)?.search(queryText, { combineWith: 'OR' }) ?? [])
+      // Each index returns its results best first: only their heads can make the fused list.
+      .flatMap((scope) => (this.lexical.get(scope)?.search(queryText, { combineWith: 'OR' }) ?? []).slice(0, CANDIDATES))
       .sort((a, b) => b.score - a.score);
     lexicalResults.slice(0, CANDIDATES).forEach((result, rank) => {
       const unit = this.units[Number(result.id)]!;

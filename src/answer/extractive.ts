@@ -1,3 +1,4 @@
+import { PassageIndex } from '../knowledge/passage-index.js';
 import type { Knowledge, Passage } from '../knowledge/types.js';
 import type { Analysis, Analyzer, DocumentHit } from '../retrieval/index.js';
 import { words } from '../retrieval/index.js';
@@ -17,19 +18,13 @@ const CLOSE_SECOND = 0.85;
  * question, in the user's language where the knowledge base has it, else in English.
  */
 export class ExtractiveAnswerer implements Answerer {
-  private readonly titles = new Map<string, Map<string, string>>();
   private readonly sentenceCache = new Map<string, { text: string; analysis: Analysis }[]>();
 
   constructor(
     private readonly knowledge: Knowledge,
     private readonly analyzer: Analyzer,
-  ) {
-    for (const doc of knowledge.documents) {
-      const byLang = this.titles.get(doc.id) ?? new Map<string, string>();
-      byLang.set(doc.lang, doc.title);
-      this.titles.set(doc.id, byLang);
-    }
-  }
+    private readonly passages: PassageIndex = new PassageIndex(knowledge.passages),
+  ) {}
 
   async answer(request: AnswerRequest): Promise<Answer> {
     const { search } = request;
@@ -40,7 +35,7 @@ export class ExtractiveAnswerer implements Answerer {
     }
     const passageLang = this.pickLanguage(best.docId, request.lang, request.region.languages);
     const positions = (hit: DocumentHit) =>
-      hit.passageIds.map((id) => this.knowledge.passages.find((p) => p.id === id)?.position).filter((n): n is number => n !== undefined);
+      hit.passageIds.map((id) => this.passages.get(id)?.position).filter((n): n is number => n !== undefined);
     // A close second document may hold the part of the answer the first lacks: its sentences compete too.
     const second = search.hits[1];
     const sources = [{ docId: best.docId, matched: positions(best), weight: 0 }];
@@ -73,9 +68,7 @@ export class ExtractiveAnswerer implements Answerer {
 
   /** The user's language if the document exists in it, else English, else a local language. */
   private pickLanguage(docId: string, lang: string, regionLanguages: string[]): string {
-    const available = this.titles.get(docId) ?? new Map<string, string>();
-    for (const candidate of [lang, 'en', ...regionLanguages]) if (available.has(candidate)) return candidate;
-    return [...available.keys()][0] ?? 'en';
+    return this.passages.language(docId, [lang, 'en', ...regionLanguages]) ?? this.passages.languagesOf(docId)[0] ?? 'en';
   }
 
   private citation(docId: string, lang: string): Citation {
@@ -102,7 +95,7 @@ export class ExtractiveAnswerer implements Answerer {
     const queryWords = new Set(words(question));
     const candidates: { text: string; score: number; order: number }[] = [];
     let order = 0;
-    for (const { docId, matched: matchedPositions, weight } of sources) for (const passage of this.knowledge.passages.filter((p) => p.docId === docId && p.lang === lang)) {
+    for (const { docId, matched: matchedPositions, weight } of sources) for (const passage of this.passages.of(docId, lang)) {
       for (const [index, { text, analysis }] of this.sentencesOf(passage).entries()) {
         let score = 0;
         for (const concept of analysis.concepts) if (query.concepts.has(concept)) score += 2;

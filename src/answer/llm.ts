@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { PassageIndex } from '../knowledge/passage-index.js';
 import type { Knowledge, Passage } from '../knowledge/types.js';
 import { redactPersonalData } from '../privacy/redact.js';
 import { judgeEvidence } from './confidence.js';
@@ -62,6 +63,7 @@ export class LlmAnswerer implements Answerer {
     private readonly knowledge: Knowledge,
     private readonly fallback: Answerer,
     private readonly log: (line: string) => void = () => undefined,
+    private readonly passages: PassageIndex = new PassageIndex(knowledge.passages),
   ) {}
 
   async answer(request: AnswerRequest): Promise<Answer> {
@@ -117,9 +119,8 @@ export class LlmAnswerer implements Answerer {
   private passagesFor(request: AnswerRequest): Passage[] {
     const out: Passage[] = [];
     for (const hit of request.search.hits.slice(0, 3)) {
-      const langs = [request.lang, 'en', ...request.region.languages];
-      const lang = langs.find((l) => this.knowledge.passages.some((p) => p.docId === hit.docId && p.lang === l));
-      out.push(...this.knowledge.passages.filter((p) => p.docId === hit.docId && p.lang === lang).slice(0, 3));
+      const lang = this.passages.language(hit.docId, [request.lang, 'en', ...request.region.languages]);
+      if (lang) out.push(...this.passages.of(hit.docId, lang).slice(0, 3));
     }
     return out.slice(0, MAX_PASSAGES);
   }

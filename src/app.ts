@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { ChatModel, ExtractiveAnswerer, LlmAnswerer, StaffAssistant, fill, loadPrompt, type Answerer } from './answer/index.js';
-import { BaJobsuche, JobSearch, JobTechSearch, OccupationFinder } from './jobs/index.js';
+import { createJobSearch, type JobSearch, OccupationFinder } from './jobs/index.js';
 import { redactPersonalData } from './privacy/redact.js';
-import type { Config } from './config/index.js';
+import { DEFAULT_JOB_ROOTS, type Config } from './config/index.js';
 import { Engine } from './engine/index.js';
 import { I18n, LanguageDetector } from './i18n/index.js';
-import { loadKnowledge, type Knowledge } from './knowledge/index.js';
+import { loadKnowledge, PassageIndex, type Knowledge } from './knowledge/index.js';
 import { ApiEmbeddings, ConceptMatcher, LocalEmbeddings, Retriever } from './retrieval/index.js';
 
 /** The engine and what it is made of, assembled from the configuration. */
@@ -40,13 +40,16 @@ export async function createAssistant(
     onBuild: (ms) => (indexBuildMs = ms),
   });
   const i18n = new I18n();
-  const extractive = new ExtractiveAnswerer(knowledge, retriever.analyzer);
+  // A failing embedding API leaves keyword search alone in charge; operators should know.
+  retriever.onVectorError = (error) => options.log?.(`retrieval: vector search failed (${error.message.slice(0, 120)}); keyword search only`);
+  const passages = new PassageIndex(knowledge.passages);
+  const extractive = new ExtractiveAnswerer(knowledge, retriever.analyzer, passages);
   let answerer: Answerer = extractive;
   let condense: ((question: string, recent: { from: string; text: string }[]) => Promise<string>) | undefined;
   let staffHelp: StaffAssistant | undefined;
   if (config.openai) {
     const model = new ChatModel({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, model: config.openai.model });
-    answerer = new LlmAnswerer(model, knowledge, extractive, options.log);
+    answerer = new LlmAnswerer(model, knowledge, extractive, options.log, passages);
     staffHelp = new StaffAssistant(model);
     condense = async (question, recent) => {
       const prompt = loadPrompt('condense');
@@ -56,11 +59,7 @@ export async function createAssistant(
       return rewritten.length > 3 && rewritten.length < 600 ? rewritten : question;
     };
   }
-  const jobRoots = config.jobs ?? { baJobsucheApiRoot: 'https://rest.arbeitsagentur.de', jobtechApiRoot: 'https://jobsearch.api.jobtechdev.se' };
-  const jobs = {
-    finder: new OccupationFinder(config.knowledgeDir),
-    search: new JobSearch({ 'ba-jobsuche': new BaJobsuche(jobRoots.baJobsucheApiRoot), jobtech: new JobTechSearch(jobRoots.jobtechApiRoot) }, { log: options.log }),
-  };
+  const jobs = { finder: new OccupationFinder(config.knowledgeDir), search: createJobSearch(config.jobs ?? DEFAULT_JOB_ROOTS, options.log) };
   const engine = new Engine({ knowledge, retriever, answerer, i18n, detector: new LanguageDetector(), condense, jobs });
   return { knowledge, retriever, engine, i18n, indexBuildMs, jobs, staffHelp };
 }

@@ -16,6 +16,17 @@ export function testEnv(dataDir: string, extra: Record<string, string> = {}): Re
   return { PORT: '0', DATA_DIR: dataDir, INDEX_DIR, KNOWLEDGE_DIR, ...extra };
 }
 
+/** The same, with the Telegram channel in webhook mode against a local Bot API double. */
+export function telegramEnv(dataDir: string, apiRoot: string, secret: string, extra: Record<string, string> = {}): Record<string, string> {
+  return testEnv(dataDir, {
+    TELEGRAM_BOT_TOKEN: '123456:TEST-token',
+    TELEGRAM_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: secret,
+    TELEGRAM_API_ROOT: apiRoot,
+    ...extra,
+  });
+}
+
 let assistant: Promise<Assistant> | undefined;
 
 /** The real assistant over the real knowledge base (offline, local embeddings). */

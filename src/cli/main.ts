@@ -242,7 +242,7 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
       case 'jobs': {
         const query = positionals.join(' ').trim();
         const { loadKnowledge } = await import('../knowledge/index.js');
-        const { BaJobsuche, JobSearch, JobTechSearch, OccupationFinder } = await import('../jobs/index.js');
+        const { createJobSearch, OccupationFinder } = await import('../jobs/index.js');
         const knowledge = loadKnowledge(config.knowledgeDir, { cacheDir: config.indexDir });
         const region = knowledge.regions.get(typeof values.region === 'string' ? values.region : '');
         if (!query || !region) {
@@ -256,7 +256,7 @@ export async function main(argv: string[], options: { channels?: ChannelFactory[
         const finder = new OccupationFinder(config.knowledgeDir);
         const occupation = finder.find(query);
         const term = occupation ? finder.searchTerm(occupation, region.country) : query;
-        const search = new JobSearch({ 'ba-jobsuche': new BaJobsuche(config.jobs.baJobsucheApiRoot), jobtech: new JobTechSearch(config.jobs.jobtechApiRoot) });
+        const search = createJobSearch(config.jobs);
         const result = await search.search(term, { ...region.jobs, place: region.jobs.place ?? region.towns[0] });
         if (values.json) console.log(JSON.stringify(result));
         else {

@@ -20,6 +20,12 @@ const url = (protocols: string[]) =>
       }
     }, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+/** The public job APIs' own addresses, used unless configuration points elsewhere. */
+export const DEFAULT_JOB_ROOTS = {
+  baJobsucheApiRoot: 'https://rest.arbeitsagentur.de',
+  jobtechApiRoot: 'https://jobsearch.api.jobtechdev.se',
+};
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   DATA_DIR: z.string().trim().min(1).default('./data'),
@@ -27,8 +33,8 @@ const schema = z.object({
   KNOWLEDGE_DIR: z.string().trim().min(1).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
-  BA_JOBSUCHE_API_ROOT: url(['http:', 'https:']).default('https://rest.arbeitsagentur.de'),
-  JOBTECH_API_ROOT: url(['http:', 'https:']).default('https://jobsearch.api.jobtechdev.se'),
+  BA_JOBSUCHE_API_ROOT: url(['http:', 'https:']).default(DEFAULT_JOB_ROOTS.baJobsucheApiRoot),
+  JOBTECH_API_ROOT: url(['http:', 'https:']).default(DEFAULT_JOB_ROOTS.jobtechApiRoot),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
   TELEGRAM_WEBHOOK_SECRET: z

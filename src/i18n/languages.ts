@@ -13,7 +13,3 @@ const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'ps', 'ur']);
 export function isRightToLeft(lang: string): boolean {
   return RIGHT_TO_LEFT.has(lang);
 }
-
-export function isSupportedLanguage(lang: string): boolean {
-  return SUPPORTED_LANGUAGES.includes(lang);
-}

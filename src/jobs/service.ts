@@ -1,3 +1,5 @@
+import { BaJobsuche } from './ba-jobsuche.js';
+import { JobTechSearch } from './jobtech.js';
 import type { JobListing, JobSource, JobSourceConfig } from './types.js';
 
 /** A live call never holds an answer up longer than this. */
@@ -48,4 +50,9 @@ export class JobSearch {
       return { jobs: [], source: source.label, fallback: true };
     }
   }
+}
+
+/** A job search over every connector, at the configured API roots. */
+export function createJobSearch(roots: { baJobsucheApiRoot: string; jobtechApiRoot: string }, log?: (line: string) => void): JobSearch {
+  return new JobSearch({ 'ba-jobsuche': new BaJobsuche(roots.baJobsucheApiRoot), jobtech: new JobTechSearch(roots.jobtechApiRoot) }, { log });
 }

@@ -242,11 +242,6 @@ export class Retriever {
   /** Called when the vector side fails and the search goes on without it. */
   onVectorError?: (error: Error) => void;
 
-  /** The passages of a document in one language, in document order. */
-  passagesOf(docId: string, lang: string): Passage[] {
-    return this.knowledge.passages.filter((p) => p.docId === docId && p.lang === lang);
-  }
-
   private audienceOf(docId: string): Audience {
     return this.audiences.get(docId) ?? 'both';
   }

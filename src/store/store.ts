@@ -164,11 +164,6 @@ export class Store {
     return { id, userId, state };
   }
 
-  async getConversation(id: string): Promise<Conversation | undefined> {
-    const row = await this.db.selectFrom('conversations').select(['id', 'user_id', 'state']).where('id', '=', id).executeTakeFirst();
-    return row ? { id: row.id, userId: row.user_id, state: JSON.parse(row.state) as ConversationState } : undefined;
-  }
-
   /** A conversation with its user's channel, for staff. */
   async getConversationSummary(id: string): Promise<ConversationSummary | undefined> {
     const rows = await this.summaries().where('conversations.id', '=', id).execute();
@@ -272,10 +267,6 @@ export class Store {
       .set({ state: JSON.stringify(state), region_id: state.regionId ?? null, handoff_state: state.handoff, updated_at: Date.now() })
       .where('id', '=', conversationId)
       .execute();
-  }
-
-  async closeConversation(conversationId: string): Promise<void> {
-    await this.db.updateTable('conversations').set({ closed_at: Date.now() }).where('id', '=', conversationId).execute();
   }
 
   async addMessage(message: Omit<StoredMessage, 'id' | 'createdAt'> & { meta?: unknown }): Promise<string> {

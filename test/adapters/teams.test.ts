@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { botAddedToChannel, BotConnectorDouble, channelMessage, personalMessage, STAFF_CHANNEL } from '../doubles/botconnector.js';
 import { callbackUpdate, TelegramDouble, textUpdate } from '../doubles/telegram.js';
-import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { INDEX_DIR, KNOWLEDGE_DIR, telegramEnv, tempDir } from '../helpers.js';
 
 const dirs: string[] = [];
 let connector: BotConnectorDouble;
@@ -20,16 +20,7 @@ beforeAll(async () => {
   telegram = await new TelegramDouble().start();
   const dir = tempDir();
   dirs.push(dir);
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dir,
-    KNOWLEDGE_DIR,
-    INDEX_DIR,
-    TELEGRAM_BOT_TOKEN: '123456:TEST-token',
-    TELEGRAM_MODE: 'webhook',
-    TELEGRAM_WEBHOOK_SECRET: 'teams-test-secret',
-    TELEGRAM_API_ROOT: telegram.url,
-  });
+  const config = loadConfig(telegramEnv(dir, telegram.url, 'teams-test-secret'));
   server = await startServer(config, { channels: [telegramChannel, teamsChannel], log: () => undefined });
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/server/index.js';
 import { startChatDouble } from '../doubles/openai.js';
 import { callbackUpdate, TelegramDouble, textUpdate } from '../doubles/telegram.js';
-import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { telegramEnv, tempDir } from '../helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -18,18 +18,7 @@ describe('Telegram with an LLM', () => {
     const api = await new TelegramDouble().start();
     const dir = tempDir();
     dirs.push(dir);
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dir,
-      INDEX_DIR,
-      KNOWLEDGE_DIR,
-      TELEGRAM_BOT_TOKEN: '123456:TEST-token',
-      TELEGRAM_MODE: 'webhook',
-      TELEGRAM_WEBHOOK_SECRET: 'stream-secret',
-      TELEGRAM_API_ROOT: api.url,
-      OPENAI_API_KEY: 'test',
-      OPENAI_BASE_URL: model.url,
-    });
+    const config = loadConfig(telegramEnv(dir, api.url, 'stream-secret', { OPENAI_API_KEY: 'test', OPENAI_BASE_URL: model.url }));
     const server = await startServer(config, { channels: [telegramChannel], log: () => undefined });
     const post = (update: unknown) =>
       fetch(`${server.url}/telegram/webhook`, {

@@ -4,7 +4,7 @@ import { telegramChannel } from '../../adapters/telegram/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { callbackUpdate, stickerUpdate, TelegramDouble, textUpdate } from '../doubles/telegram.js';
-import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { telegramEnv, tempDir } from '../helpers.js';
 
 const SECRET = 'test-secret_123';
 const dirs: string[] = [];
@@ -12,16 +12,7 @@ afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true 
 
 async function startBot(api: TelegramDouble, mode: 'webhook' | 'polling', dataDir = tempDir()): Promise<RunningServer> {
   dirs.push(dataDir);
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    KNOWLEDGE_DIR,
-    INDEX_DIR,
-    TELEGRAM_BOT_TOKEN: '123456:TEST-token',
-    TELEGRAM_MODE: mode,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: api.url,
-  });
+  const config = loadConfig(telegramEnv(dataDir, api.url, SECRET, { TELEGRAM_MODE: mode }));
   return startServer(config, { channels: [telegramChannel], log: () => undefined });
 }
 

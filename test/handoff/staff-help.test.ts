@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/server/index.js';
 import { startChatDouble } from '../doubles/openai.js';
 import { callbackUpdate, TelegramDouble, textUpdate, topicMessageUpdate } from '../doubles/telegram.js';
-import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { telegramEnv, tempDir } from '../helpers.js';
 
 const STAFF_CHAT = -1005555;
 const USER = 7171;
@@ -28,19 +28,9 @@ describe('staff work with a model', () => {
     const dir = tempDir();
     dirs.push(dir);
     const server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATA_DIR: dir,
-        INDEX_DIR,
-        KNOWLEDGE_DIR,
-        TELEGRAM_BOT_TOKEN: '123456:TEST-token',
-        TELEGRAM_MODE: 'webhook',
-        TELEGRAM_WEBHOOK_SECRET: 'help-secret',
-        TELEGRAM_API_ROOT: api.url,
-        TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT),
-        OPENAI_API_KEY: 'test',
-        OPENAI_BASE_URL: model.url,
-      }),
+      loadConfig(
+        telegramEnv(dir, api.url, 'help-secret', { TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT), OPENAI_API_KEY: 'test', OPENAI_BASE_URL: model.url }),
+      ),
       { channels: [telegramChannel], log: () => undefined },
     );
     const post = (update: unknown) =>

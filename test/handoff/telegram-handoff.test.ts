@@ -4,7 +4,7 @@ import { telegramChannel } from '../../adapters/telegram/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { callbackUpdate, TelegramDouble, textUpdate, topicMessageUpdate } from '../doubles/telegram.js';
-import { INDEX_DIR, KNOWLEDGE_DIR, tempDir } from '../helpers.js';
+import { telegramEnv, tempDir } from '../helpers.js';
 
 const SECRET = 'handoff-secret';
 const STAFF_CHAT = -1001234;
@@ -13,18 +13,9 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 function start(api: TelegramDouble, dataDir: string): Promise<RunningServer> {
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    KNOWLEDGE_DIR,
-    INDEX_DIR,
-    TELEGRAM_BOT_TOKEN: '123456:TEST-token',
-    TELEGRAM_MODE: 'webhook',
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: api.url,
-    TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT),
-    STAFF_TOKEN: 'staff-token-for-tests-only',
-  });
+  const config = loadConfig(
+    telegramEnv(dataDir, api.url, SECRET, { TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT), STAFF_TOKEN: 'staff-token-for-tests-only' }),
+  );
   return startServer(config, { channels: [telegramChannel], log: () => undefined });
 }
 
